@@ -1,0 +1,140 @@
+package dev.govcon.server;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.google.protobuf.Descriptors.ServiceDescriptor;
+import com.linecorp.armeria.common.grpc.GrpcMeterIdPrefixFunction;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.docs.DocService;
+import com.linecorp.armeria.server.grpc.GrpcService;
+import com.linecorp.armeria.server.healthcheck.HealthCheckService;
+import com.linecorp.armeria.server.metric.MetricCollectingService;
+import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
+
+import dev.govcon.proto.v1.AccountsProto;
+import dev.govcon.proto.v1.ActivityProto;
+import dev.govcon.proto.v1.AdminProto;
+import dev.govcon.proto.v1.AnalyticsProto;
+import dev.govcon.proto.v1.ConnectivityProto;
+import dev.govcon.proto.v1.IncidentsProto;
+import dev.govcon.proto.v1.LogsProto;
+import dev.govcon.proto.v1.OverviewProto;
+import dev.govcon.proto.v1.PoliciesProto;
+import dev.govcon.proto.v1.RuntimeProto;
+import dev.govcon.restbridge.RestTranscoding;
+import dev.govcon.server.accounts.AccountsService;
+import dev.govcon.server.admin.AdminService;
+import dev.govcon.server.auth.AccessTable;
+import dev.govcon.server.auth.ApiKeyAuthenticator;
+import dev.govcon.server.auth.AuthInterceptor;
+import dev.govcon.server.auth.LastUsedRecorder;
+import dev.govcon.server.config.ServerSettings;
+import dev.govcon.server.connectivity.ConnectivityService;
+import dev.govcon.server.db.ChangeListener;
+import dev.govcon.server.db.Database;
+import dev.govcon.server.errors.UnexpectedErrors;
+import dev.govcon.server.pending.PendingDomains;
+import dev.govcon.server.tenancy.TenantProvisioner;
+import io.grpc.BindableService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/**
+ * One Armeria server on one port: native gRPC, the REST paths transcoded from the same
+ * services, gRPC health and reflection, DocService at /docs, Prometheus metrics at /metrics.
+ * {@link Main} and the tests both start it through {@link #start}, so tests run the
+ * production wiring.
+ */
+public final class GovconServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GovconServer.class);
+    private static final int MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+
+    /** Every govcon.v1 service; their methods' options are the access table. */
+    public static final List<ServiceDescriptor> SERVICES = List.of(
+            OverviewProto.getDescriptor().findServiceByName("OverviewService"),
+            ActivityProto.getDescriptor().findServiceByName("ActivityService"),
+            RuntimeProto.getDescriptor().findServiceByName("RuntimeService"),
+            IncidentsProto.getDescriptor().findServiceByName("IncidentsService"),
+            PoliciesProto.getDescriptor().findServiceByName("PoliciesService"),
+            LogsProto.getDescriptor().findServiceByName("LogsService"),
+            AnalyticsProto.getDescriptor().findServiceByName("AnalyticsService"),
+            ConnectivityProto.getDescriptor().findServiceByName("ConnectivityService"),
+            AccountsProto.getDescriptor().findServiceByName("AccountsService"),
+            AdminProto.getDescriptor().findServiceByName("AdminService"));
+
+    private final Server server;
+    private final ChangeListener changes;
+    private final LastUsedRecorder lastUsed;
+
+    private GovconServer(Server server, ChangeListener changes, LastUsedRecorder lastUsed) {
+        this.server = server;
+        this.changes = changes;
+        this.lastUsed = lastUsed;
+    }
+
+    /** Starts serving on {@code settings.port()} (0 for a free port); the database stays the caller's. */
+    public static GovconServer start(ServerSettings settings, Database database, Clock clock,
+                                     PrometheusMeterRegistry meters) {
+        LastUsedRecorder lastUsed = new LastUsedRecorder(database, settings.lastUsedFlushSeconds());
+        ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(database, clock, lastUsed);
+        ChangeListener changes = new ChangeListener(database);
+        changes.subscribe(authenticator::onChange);
+        changes.start();
+
+        ServerBuilder sb = Server.builder().http(settings.port()).meterRegistry(meters);
+        configureServices(sb, settings, database, clock, authenticator, meters);
+        Server server = sb.build();
+        server.start().join();
+        log.info("govcon serving gRPC, REST, /docs and /metrics on port {}", server.activeLocalPort());
+        return new GovconServer(server, changes, lastUsed);
+    }
+
+    static void configureServices(ServerBuilder sb, ServerSettings settings, Database database,
+                                  Clock clock, ApiKeyAuthenticator authenticator,
+                                  PrometheusMeterRegistry meters) {
+        List<BindableService> services = new ArrayList<>();
+        services.add(new AccountsService(database, clock));
+        services.add(new ConnectivityService(database, clock));
+        services.add(new AdminService(new TenantProvisioner(database)));
+        services.addAll(PendingDomains.services());
+
+        var grpc = RestTranscoding.configure(GrpcService.builder())
+                .useBlockingTaskExecutor(true)
+                .maxRequestMessageLength(MAX_REQUEST_BYTES)
+                .exceptionHandler(new UnexpectedErrors())
+                .intercept(new AuthInterceptor(new AccessTable(SERVICES), authenticator,
+                                               settings.serverAdminToken()))
+                .addService(ProtoReflectionServiceV1.newInstance())
+                .enableHealthCheckService(true);
+        services.forEach(grpc::addService);
+
+        sb.service(grpc.build(),
+                   RestTranscoding.cors(settings.corsOrigins()),
+                   MetricCollectingService.newDecorator(GrpcMeterIdPrefixFunction.of("govcon.server")));
+        sb.serviceUnder("/docs", DocService.builder().build());
+        sb.service("/metrics", PrometheusExpositionService.of(meters.getPrometheusRegistry()));
+        sb.service("/internal/healthcheck", HealthCheckService.of());
+    }
+
+    public int port() {
+        return server.activeLocalPort();
+    }
+
+    public static PrometheusMeterRegistry newMeterRegistry() {
+        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    }
+
+    @Override
+    public void close() {
+        server.stop().join();
+        changes.close();
+        lastUsed.close();
+    }
+}

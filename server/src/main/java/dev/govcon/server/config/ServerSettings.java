@@ -1,0 +1,15 @@
+package dev.govcon.server.config;
+
+import java.util.List;
+
+/**
+ * How the server listens and who may call its admin service.
+ *
+ * @param port              0 picks a free port (tests)
+ * @param serverAdminToken  bearer token of the gRPC admin service; empty disables it
+ * @param corsOrigins       origins a browser console may call from; empty or "*" for any
+ * @param lastUsedFlushSeconds how often API key last-used times are written
+ */
+public record ServerSettings(int port, String serverAdminToken, List<String> corsOrigins,
+                             long lastUsedFlushSeconds) {
+}
