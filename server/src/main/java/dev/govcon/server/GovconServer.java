@@ -7,7 +7,6 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.google.protobuf.Descriptors.ServiceDescriptor;
 import com.linecorp.armeria.common.grpc.GrpcMeterIdPrefixFunction;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
@@ -17,16 +16,7 @@ import com.linecorp.armeria.server.healthcheck.HealthCheckService;
 import com.linecorp.armeria.server.metric.MetricCollectingService;
 import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
 
-import dev.govcon.proto.v1.AccountsProto;
-import dev.govcon.proto.v1.ActivityProto;
-import dev.govcon.proto.v1.AdminProto;
-import dev.govcon.proto.v1.AnalyticsProto;
-import dev.govcon.proto.v1.ConnectivityProto;
-import dev.govcon.proto.v1.IncidentsProto;
-import dev.govcon.proto.v1.LogsProto;
-import dev.govcon.proto.v1.OverviewProto;
-import dev.govcon.proto.v1.PoliciesProto;
-import dev.govcon.proto.v1.RuntimeProto;
+import dev.govcon.proto.GovconApi;
 import dev.govcon.restbridge.RestTranscoding;
 import dev.govcon.server.accounts.AccountsService;
 import dev.govcon.server.admin.AdminService;
@@ -56,18 +46,6 @@ public final class GovconServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GovconServer.class);
     private static final int MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 
-    /** Every govcon.v1 service; their methods' options are the access table. */
-    public static final List<ServiceDescriptor> SERVICES = List.of(
-            OverviewProto.getDescriptor().findServiceByName("OverviewService"),
-            ActivityProto.getDescriptor().findServiceByName("ActivityService"),
-            RuntimeProto.getDescriptor().findServiceByName("RuntimeService"),
-            IncidentsProto.getDescriptor().findServiceByName("IncidentsService"),
-            PoliciesProto.getDescriptor().findServiceByName("PoliciesService"),
-            LogsProto.getDescriptor().findServiceByName("LogsService"),
-            AnalyticsProto.getDescriptor().findServiceByName("AnalyticsService"),
-            ConnectivityProto.getDescriptor().findServiceByName("ConnectivityService"),
-            AccountsProto.getDescriptor().findServiceByName("AccountsService"),
-            AdminProto.getDescriptor().findServiceByName("AdminService"));
 
     private final Server server;
     private final ChangeListener changes;
@@ -109,7 +87,7 @@ public final class GovconServer implements AutoCloseable {
                 .useBlockingTaskExecutor(true)
                 .maxRequestMessageLength(MAX_REQUEST_BYTES)
                 .exceptionHandler(new UnexpectedErrors())
-                .intercept(new AuthInterceptor(new AccessTable(SERVICES), authenticator,
+                .intercept(new AuthInterceptor(new AccessTable(GovconApi.services()), authenticator,
                                                settings.serverAdminToken()))
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .enableHealthCheckService(true);

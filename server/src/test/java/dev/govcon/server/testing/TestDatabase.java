@@ -1,0 +1,52 @@
+package dev.govcon.server.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.govcon.server.db.Database;
+import dev.govcon.server.db.DatabaseSettings;
+
+/**
+ * One real PostgreSQL for the whole test run: an external one when GOVCON_TEST_DB_URL is set
+ * (with GOVCON_TEST_DB_USER / GOVCON_TEST_DB_PASSWORD), otherwise the embedded one in a
+ * temporary folder. Tests never clean up: each makes its own tenants, so they cannot see
+ * each other's rows.
+ */
+public final class TestDatabase {
+    private static Database shared;
+
+    private TestDatabase() {
+    }
+
+    public static synchronized Database shared() {
+        if (shared == null) {
+            shared = Database.open(settings(), null);
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+        }
+        return shared;
+    }
+
+    public static DatabaseSettings settings() {
+        String url = System.getenv("GOVCON_TEST_DB_URL");
+        if (url != null && !url.isBlank()) {
+            return new DatabaseSettings(url, envOr("GOVCON_TEST_DB_USER", "postgres"),
+                                        envOr("GOVCON_TEST_DB_PASSWORD", ""), null, 16);
+        }
+        return new DatabaseSettings(null, null, null, tempDir("govcon-test-pg"), 16);
+    }
+
+    public static Path tempDir(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String envOr(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null ? fallback : v;
+    }
+}
