@@ -6,6 +6,7 @@ import java.util.function.Function;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.grpc.GrpcJsonMarshaller;
 import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.cors.CorsService;
 import com.linecorp.armeria.server.cors.CorsServiceBuilder;
 import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
@@ -23,7 +24,9 @@ import com.linecorp.armeria.server.grpc.UnframedGrpcErrorHandler;
  *       {@code pageSize});</li>
  *   <li>errors are JSON ({@code {"code": ..., "message": ...}}) with the HTTP status of their
  *       gRPC code (INVALID_ARGUMENT 400, UNAUTHENTICATED 401, PERMISSION_DENIED 403,
- *       NOT_FOUND 404, ALREADY_EXISTS/ABORTED 409, UNIMPLEMENTED 501).</li>
+ *       NOT_FOUND 404, ALREADY_EXISTS/ABORTED 409, UNIMPLEMENTED 501);</li>
+ *   <li>a request body or query value that does not fit its field, or names no field, is 400
+ *       naming the field.</li>
  * </ul>
  */
 public final class RestTranscoding {
@@ -38,9 +41,14 @@ public final class RestTranscoding {
                                               HttpJsonTranscodingQueryParamMatchRule.LOWER_CAMEL_CASE)
                         .errorHandler(UnframedGrpcErrorHandler.ofJson())
                         .build())
-                .jsonMarshallerFactory(service -> GrpcJsonMarshaller.builder()
+                .jsonMarshallerFactory(service -> new FieldNamingJsonMarshaller(GrpcJsonMarshaller.builder()
                         .jsonMarshallerCustomizer(json -> json.preservingProtoFieldNames(true))
-                        .build(service));
+                        .build(service)));
+    }
+
+    /** Install on the server: JSON errors naming the field for requests the transcoder rejects. */
+    public static ServerErrorHandler errorHandler() {
+        return new RestErrors();
     }
 
     /**

@@ -96,6 +96,7 @@ public final class GovconServer implements AutoCloseable {
         sb.service(grpc.build(),
                    RestTranscoding.cors(settings.corsOrigins()),
                    MetricCollectingService.newDecorator(GrpcMeterIdPrefixFunction.of("govcon.server")));
+        sb.errorHandler(RestTranscoding.errorHandler());
         sb.serviceUnder("/docs", DocService.builder().build());
         sb.service("/metrics", PrometheusExpositionService.of(meters.getPrometheusRegistry()));
         sb.service("/internal/healthcheck", HealthCheckService.of());
