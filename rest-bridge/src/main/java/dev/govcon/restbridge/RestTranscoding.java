@@ -19,7 +19,9 @@ import com.linecorp.armeria.server.grpc.UnframedGrpcErrorHandler;
  * {@code google.api.http} rules of the protos (the only place REST paths are declared).
  *
  * <ul>
- *   <li>JSON bodies keep proto field names ({@code next_page_token}), as the console expects;</li>
+ *   <li>JSON bodies keep proto field names ({@code next_page_token}), as the console expects,
+ *       and show zero values ({@code "active": false}, {@code "runs": 0}) so every response of a
+ *       type has the same shape;</li>
  *   <li>query parameters match by proto name or lowerCamelCase ({@code page_size} or
  *       {@code pageSize});</li>
  *   <li>errors are JSON ({@code {"code": ..., "message": ...}}) with the HTTP status of their
@@ -42,7 +44,8 @@ public final class RestTranscoding {
                         .errorHandler(UnframedGrpcErrorHandler.ofJson())
                         .build())
                 .jsonMarshallerFactory(service -> new FieldNamingJsonMarshaller(GrpcJsonMarshaller.builder()
-                        .jsonMarshallerCustomizer(json -> json.preservingProtoFieldNames(true))
+                        .jsonMarshallerCustomizer(json -> json.preservingProtoFieldNames(true)
+                                                        .includingDefaultValueFields(true))
                         .build(service)));
     }
 

@@ -26,6 +26,12 @@ public final class Main implements Callable<Integer> {
     static final Actor COMMAND_LINE = Actor.newBuilder().setType(Actor.Type.SERVER_ADMIN)
             .setId("cli").setLabel("govcon-server command line").build();
 
+    /**
+     * PostgreSQL keeps microseconds and rounds finer times, so a time computed in Java could be
+     * stored later than it was; a clock that ticks in microseconds keeps the two equal.
+     */
+    static final Clock DATABASE_PRECISION_CLOCK = Clock.tick(Clock.systemUTC(), java.time.Duration.ofNanos(1000));
+
     @Mixin
     DatabaseOptions database;
 
@@ -61,7 +67,7 @@ public final class Main implements Callable<Integer> {
             System.out.println("Demo OWNER key (shown once): " + access.apiKey());
         }
         GovconServer server = GovconServer.start(
-                new ServerSettings(port, adminToken, corsOrigins, 5), db, Clock.systemUTC(), meters);
+                new ServerSettings(port, adminToken, corsOrigins, 5), db, DATABASE_PRECISION_CLOCK, meters);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

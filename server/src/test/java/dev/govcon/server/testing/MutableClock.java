@@ -5,13 +5,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 
 /** A clock the test moves forward, so time-based behaviour is tested without sleeping. */
 public final class MutableClock extends Clock {
     private volatile Instant now;
 
+    /** Microseconds, like PostgreSQL's timestamptz, so what is stored equals what was read. */
     public MutableClock(Instant start) {
-        this.now = start;
+        this.now = start.truncatedTo(ChronoUnit.MICROS);
     }
 
     public static MutableClock ofNow() {
