@@ -4,10 +4,11 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 
-/** Protobuf messages as JSON the way the REST API shows them (proto field names). */
+/** Protobuf messages as JSON the way the REST API shows them: proto field names, zero values shown. */
 public final class Json {
     private static final JsonFormat.Printer PRINTER =
-            JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
+            JsonFormat.printer().preservingProtoFieldNames().includingDefaultValueFields()
+                    .omittingInsignificantWhitespace();
 
     private Json() {
     }
