@@ -53,6 +53,13 @@ final class FieldNamingJsonMarshaller implements GrpcJsonMarshaller {
         }
         String json = new String(is.readAllBytes(), StandardCharsets.UTF_8);
         Message.Builder builder = prototype.newBuilderForType();
+        if (json.indexOf('[') >= 0) {
+            // protobuf's parser (through Gson) takes ["x"] for "x"; a list is only for a list.
+            String misplacedList = misplacedList(json, prototype.getDescriptorForType());
+            if (misplacedList != null) {
+                throw Status.INVALID_ARGUMENT.withDescription(misplacedList).asRuntimeException();
+            }
+        }
         try {
             PARSER.merge(json.isBlank() ? "{}" : json, builder);
             return (T) builder.build();
@@ -60,6 +67,41 @@ final class FieldNamingJsonMarshaller implements GrpcJsonMarshaller {
             throw Status.INVALID_ARGUMENT.withDescription(diagnose(json, prototype.getDescriptorForType()))
                     .asRuntimeException();
         }
+    }
+
+    private static String misplacedList(String json, Descriptor type) {
+        try {
+            JsonNode root = MAPPER.readTree(json);
+            return root instanceof ObjectNode object ? misplacedList(object, type, "") : null;
+        } catch (IOException e) {
+            return null; // the parser reports malformed JSON itself
+        }
+    }
+
+    private static String misplacedList(ObjectNode object, Descriptor type, String prefix) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            FieldDescriptor field = find(type, entry.getKey());
+            if (field == null || field.isRepeated() || isDynamicJson(field)) {
+                continue;
+            }
+            if (entry.getValue().isArray()) {
+                return prefix + field.getName() + ": " + describe(field, entry.getValue());
+            }
+            if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && entry.getValue() instanceof ObjectNode nested) {
+                String inner = misplacedList(nested, field.getMessageType(), prefix + field.getName() + ".");
+                if (inner != null) {
+                    return inner;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Struct, Value and ListValue hold arbitrary JSON, lists included. */
+    private static boolean isDynamicJson(FieldDescriptor field) {
+        return field.getJavaType() == FieldDescriptor.JavaType.MESSAGE
+               && field.getMessageType().getFullName().matches("google\\.protobuf\\.(Struct|Value|ListValue)");
     }
 
     /** Finds the first field whose value does not parse; only runs for bad requests. */

@@ -5,6 +5,7 @@ import java.util.function.Function;
 
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.grpc.GrpcJsonMarshaller;
+import com.google.protobuf.Descriptors.ServiceDescriptor;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.cors.CorsService;
@@ -28,7 +29,7 @@ import com.linecorp.armeria.server.grpc.UnframedGrpcErrorHandler;
  *       gRPC code (INVALID_ARGUMENT 400, UNAUTHENTICATED 401, PERMISSION_DENIED 403,
  *       NOT_FOUND 404, ALREADY_EXISTS/ABORTED 409, UNIMPLEMENTED 501);</li>
  *   <li>a request body or query value that does not fit its field, or names no field, is 400
- *       naming the field.</li>
+ *       naming the field (see {@link #queryParameterCheck}).</li>
  * </ul>
  */
 public final class RestTranscoding {
@@ -47,6 +48,16 @@ public final class RestTranscoding {
                         .jsonMarshallerCustomizer(json -> json.preservingProtoFieldNames(true)
                                                         .includingDefaultValueFields(true))
                         .build(service)));
+    }
+
+    /**
+     * Decorator for the transcoded service: a query parameter that names no field of the RPC's
+     * request, or a boolean that is neither true nor false, is 400 naming the parameter.
+     */
+    public static Function<? super HttpService, ? extends HttpService> queryParameterCheck(
+            List<ServiceDescriptor> services) {
+        QueryParameterCheck check = new QueryParameterCheck(services);
+        return service -> service.decorate(check);
     }
 
     /** Install on the server: JSON errors naming the field for requests the transcoder rejects. */

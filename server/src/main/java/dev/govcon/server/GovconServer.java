@@ -93,9 +93,12 @@ public final class GovconServer implements AutoCloseable {
                 .enableHealthCheckService(true);
         services.forEach(grpc::addService);
 
+        // Decorators apply inside out: CORS is outermost so that every answer, errors included,
+        // carries its headers.
         sb.service(grpc.build(),
-                   RestTranscoding.cors(settings.corsOrigins()),
-                   MetricCollectingService.newDecorator(GrpcMeterIdPrefixFunction.of("govcon.server")));
+                   RestTranscoding.queryParameterCheck(GovconApi.services()),
+                   MetricCollectingService.newDecorator(GrpcMeterIdPrefixFunction.of("govcon.server")),
+                   RestTranscoding.cors(settings.corsOrigins()));
         sb.errorHandler(RestTranscoding.errorHandler());
         sb.serviceUnder("/docs", DocService.builder().build());
         sb.service("/metrics", PrometheusExpositionService.of(meters.getPrometheusRegistry()));

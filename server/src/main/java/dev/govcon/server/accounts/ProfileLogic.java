@@ -46,10 +46,7 @@ final class ProfileLogic {
         if (!website.isEmpty() && !website.matches("^https?://\\S+$")) {
             throw Errors.invalid("website", "must be an http:// or https:// address");
         }
-        String country = Validate.optional("country", req.getCountry(), 2).toUpperCase();
-        if (!country.isEmpty() && !country.matches("^[A-Z]{2}$")) {
-            throw Errors.invalid("country", "must be an ISO 3166-1 alpha-2 code such as FR");
-        }
+        String country = Validate.country("country", req.getCountry());
         return database.inTransaction(s -> {
             TenantMapper tenants = s.getMapper(TenantMapper.class);
             TenantRow before = tenants.lock(caller.tenantId());

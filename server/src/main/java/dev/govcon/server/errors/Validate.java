@@ -1,6 +1,5 @@
 package dev.govcon.server.errors;
 
-import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -10,6 +9,7 @@ import com.google.protobuf.ProtocolMessageEnum;
 /** Checks of request fields; each failure is INVALID_ARGUMENT naming the field. */
 public final class Validate {
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+    private static final java.util.Set<String> COUNTRIES = java.util.Set.of(java.util.Locale.getISOCountries());
     public static final int MAX_NAME = 200;
     public static final int MAX_EMAIL = 254;
 
@@ -63,11 +63,20 @@ public final class Validate {
         if (v.isEmpty()) {
             return v;
         }
-        try {
-            return ZoneId.of(v).getId();
-        } catch (DateTimeException e) {
+        // Region ids only: a fixed offset such as +02:00 ignores daylight saving time.
+        if (!v.equals("UTC") && !ZoneId.getAvailableZoneIds().contains(v)) {
             throw Errors.invalid(field, "is not an IANA time zone such as Europe/Paris");
         }
+        return v;
+    }
+
+    /** An ISO 3166-1 alpha-2 code, upper-cased; empty stays empty. */
+    public static String country(String field, String value) {
+        String v = optional(field, value, 2).toUpperCase(java.util.Locale.ROOT);
+        if (!v.isEmpty() && !COUNTRIES.contains(v)) {
+            throw Errors.invalid(field, "must be an ISO 3166-1 alpha-2 code such as FR");
+        }
+        return v;
     }
 
     /** Rejects the UNSPECIFIED value (unless allowed) and numbers no enum value has. */
