@@ -104,9 +104,10 @@ CREATE TABLE aos_trace_steps (
 );
 
 -- Hourly totals of finished runs: every console aggregate reads these, never raw runs.
--- latency_histogram counts runs per bucket; its upper bounds (ms) are, in order:
--- 50, 100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000, 7500, 10000, 15000, 30000,
--- 60000, and above (see activity.LatencyHistogram).
+-- latency_histogram counts runs per bucket (17 buckets); bucket i holds latencies at or
+-- above bound i-1 and below bound i, with bounds (ms) 50, 100, 200, 300, 500, 750, 1000,
+-- 1500, 2000, 3000, 5000, 7500, 10000, 15000, 30000, 60000, and the last bucket everything
+-- from 60000 up (see activity.LatencyHistogram).
 CREATE TABLE run_rollups_hourly (
     tenant_id           uuid        NOT NULL REFERENCES tenants,
     hour                timestamptz NOT NULL,
@@ -128,6 +129,24 @@ CREATE TABLE run_rollups_hourly (
     latency_histogram   bigint[]    NOT NULL,
     PRIMARY KEY (tenant_id, hour, model, provider, feature, environment, status)
 );
+
+-- The 17-bucket histogram of a set of latencies (bounds above).
+CREATE FUNCTION latency_histogram(latencies bigint[]) RETURNS bigint[] AS $$
+    SELECT array_agg(coalesce(counted.n, 0) ORDER BY bucket.i)
+    FROM generate_series(0, 16) AS bucket(i)
+    LEFT JOIN (
+        SELECT width_bucket(l, ARRAY[50, 100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000,
+                                     7500, 10000, 15000, 30000, 60000]::bigint[]) AS i,
+               count(*) AS n
+        FROM unnest(latencies) AS l
+        GROUP BY 1
+    ) AS counted ON counted.i = bucket.i
+$$ LANGUAGE sql IMMUTABLE;
+
+-- Element-wise sum of two histograms.
+CREATE FUNCTION add_histograms(a bigint[], b bigint[]) RETURNS bigint[] AS $$
+    SELECT array_agg(x + y ORDER BY i) FROM unnest(a, b) WITH ORDINALITY AS h(x, y, i)
+$$ LANGUAGE sql IMMUTABLE;
 
 -- Events of the server's own workers. Events about no tenant in particular (a job's run)
 -- carry the nil tenant id and are shown to every tenant; nothing tenant-specific is in them.

@@ -133,6 +133,17 @@ final class FieldNamingJsonMarshaller implements GrpcJsonMarshaller {
                 PARSER.merge(alone.toString(), com.google.protobuf.DynamicMessage.newBuilder(type));
             } catch (InvalidProtocolBufferException | RuntimeException e) {
                 String name = prefix + field.getName();
+                if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && field.isRepeated()
+                    && !field.isMapField() && entry.getValue().isArray()) {
+                    for (int i = 0; i < entry.getValue().size(); i++) {
+                        if (entry.getValue().get(i) instanceof ObjectNode element) {
+                            String inner = firstBadField(element, field.getMessageType(), name + "[" + i + "].");
+                            if (inner != null) {
+                                return inner;
+                            }
+                        }
+                    }
+                }
                 if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && !field.isRepeated()
                     && !field.getMessageType().getFullName().startsWith("google.protobuf.")
                     && entry.getValue() instanceof ObjectNode nested) {

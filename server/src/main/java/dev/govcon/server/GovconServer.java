@@ -19,6 +19,8 @@ import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
 import dev.govcon.proto.GovconApi;
 import dev.govcon.restbridge.RestTranscoding;
 import dev.govcon.server.accounts.AccountsService;
+import dev.govcon.server.activity.ingest.RunIngestor;
+import dev.govcon.server.activity.pricing.PriceBook;
 import dev.govcon.server.admin.AdminService;
 import dev.govcon.server.auth.AccessTable;
 import dev.govcon.server.auth.ApiKeyAuthenticator;
@@ -30,6 +32,7 @@ import dev.govcon.server.db.ChangeListener;
 import dev.govcon.server.db.Database;
 import dev.govcon.server.errors.UnexpectedErrors;
 import dev.govcon.server.pending.PendingDomains;
+import dev.govcon.server.runtime.RuntimeService;
 import dev.govcon.server.tenancy.TenantProvisioner;
 import io.grpc.BindableService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -48,40 +51,49 @@ public final class GovconServer implements AutoCloseable {
 
 
     private final Server server;
-    private final ChangeListener changes;
-    private final LastUsedRecorder lastUsed;
+    /** Closed in reverse order of creation when the server stops. */
+    private final List<AutoCloseable> parts;
 
-    private GovconServer(Server server, ChangeListener changes, LastUsedRecorder lastUsed) {
+    private GovconServer(Server server, List<AutoCloseable> parts) {
         this.server = server;
-        this.changes = changes;
-        this.lastUsed = lastUsed;
+        this.parts = parts;
     }
 
     /** Starts serving on {@code settings.port()} (0 for a free port); the database stays the caller's. */
     public static GovconServer start(ServerSettings settings, Database database, Clock clock,
                                      PrometheusMeterRegistry meters) {
-        LastUsedRecorder lastUsed = new LastUsedRecorder(database, settings.lastUsedFlushSeconds());
+        List<AutoCloseable> parts = new ArrayList<>();
+        LastUsedRecorder lastUsed = add(parts, new LastUsedRecorder(database, settings.lastUsedFlushSeconds()));
         ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(database, clock, lastUsed);
-        ChangeListener changes = new ChangeListener(database);
+        PriceBook prices = new PriceBook(database);
+        RunIngestor ingestor = add(parts, new RunIngestor(database, clock, prices));
+        ChangeListener changes = add(parts, new ChangeListener(database));
         changes.subscribe(authenticator::onChange);
+        changes.subscribe(prices::onChange);
         changes.start();
 
-        ServerBuilder sb = Server.builder().http(settings.port()).meterRegistry(meters);
-        configureServices(sb, settings, database, clock, authenticator, meters);
-        Server server = sb.build();
-        server.start().join();
-        log.info("govcon serving gRPC, REST, /docs and /metrics on port {}", server.activeLocalPort());
-        return new GovconServer(server, changes, lastUsed);
-    }
-
-    static void configureServices(ServerBuilder sb, ServerSettings settings, Database database,
-                                  Clock clock, ApiKeyAuthenticator authenticator,
-                                  PrometheusMeterRegistry meters) {
         List<BindableService> services = new ArrayList<>();
         services.add(new AccountsService(database, clock));
         services.add(new ConnectivityService(database, clock));
         services.add(new AdminService(new TenantProvisioner(database)));
+        services.add(new RuntimeService(ingestor));
         services.addAll(PendingDomains.services());
+
+        ServerBuilder sb = Server.builder().http(settings.port()).meterRegistry(meters);
+        configureServices(sb, settings, services, authenticator, meters);
+        Server server = sb.build();
+        server.start().join();
+        log.info("govcon serving gRPC, REST, /docs and /metrics on port {}", server.activeLocalPort());
+        return new GovconServer(server, parts);
+    }
+
+    private static <T extends AutoCloseable> T add(List<AutoCloseable> parts, T part) {
+        parts.add(part);
+        return part;
+    }
+
+    static void configureServices(ServerBuilder sb, ServerSettings settings, List<BindableService> services,
+                                  ApiKeyAuthenticator authenticator, PrometheusMeterRegistry meters) {
 
         var grpc = RestTranscoding.configure(GrpcService.builder())
                 .useBlockingTaskExecutor(true)
@@ -116,7 +128,12 @@ public final class GovconServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop().join();
-        changes.close();
-        lastUsed.close();
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            try {
+                parts.get(i).close();
+            } catch (Exception e) {
+                log.warn("Could not close {}", parts.get(i), e);
+            }
+        }
     }
 }

@@ -8,7 +8,6 @@ import dev.govcon.proto.v1.IncidentsServiceGrpc;
 import dev.govcon.proto.v1.LogsServiceGrpc;
 import dev.govcon.proto.v1.OverviewServiceGrpc;
 import dev.govcon.proto.v1.PoliciesServiceGrpc;
-import dev.govcon.proto.v1.RuntimeServiceGrpc;
 import io.grpc.BindableService;
 
 /**
@@ -24,7 +23,6 @@ public final class PendingDomains {
         return List.of(
                 new OverviewServiceGrpc.OverviewServiceImplBase() {},
                 new ActivityServiceGrpc.ActivityServiceImplBase() {},
-                new RuntimeServiceGrpc.RuntimeServiceImplBase() {},
                 new IncidentsServiceGrpc.IncidentsServiceImplBase() {},
                 new PoliciesServiceGrpc.PoliciesServiceImplBase() {},
                 new LogsServiceGrpc.LogsServiceImplBase() {},

@@ -1,0 +1,163 @@
+package dev.govcon.server.activity.ingest;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.govcon.server.db.Database;
+import io.grpc.Status;
+
+/**
+ * Group commit of completions: callers hand in their runs and wait; one writer thread takes
+ * everything that has queued up since its last commit (up to {@value #MAX_GROUP_ROWS} runs)
+ * and writes it as one statement in one transaction. Under load, groups grow by themselves;
+ * alone, a run is written at once. Each caller's future completes only after the commit, so
+ * an acknowledged run is durable.
+ */
+final class GroupCommitter implements AutoCloseable {
+    static final int MAX_GROUP_ROWS = 5000;
+    private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
+
+    enum Outcome { RECORDED, DUPLICATE, CONTRADICTS }
+
+    private record Pending(List<CompletedRun> runs, CompletableFuture<List<Outcome>> done) {
+    }
+
+    private record RunKey(UUID tenantId, String runId) {
+    }
+
+    private final Database database;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    GroupCommitter(Database database) {
+        this.database = database;
+        this.writer = new Thread(this::run, "govcon-group-commit");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** The outcome of each run, in the order given, once committed. */
+    CompletableFuture<List<Outcome>> submit(List<CompletedRun> runs) {
+        CompletableFuture<List<Outcome>> done = new CompletableFuture<>();
+        if (runs.isEmpty()) {
+            done.complete(List.of());
+        } else if (!running) {
+            done.completeExceptionally(Status.UNAVAILABLE.withDescription("server is shutting down").asRuntimeException());
+        } else {
+            queue.add(new Pending(runs, done));
+        }
+        return done;
+    }
+
+    private void run() {
+        while (running || !queue.isEmpty()) {
+            List<Pending> group = new ArrayList<>();
+            try {
+                Pending first = queue.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                group.add(first);
+                int rows = first.runs().size();
+                Pending next;
+                while (rows < MAX_GROUP_ROWS && (next = queue.peek()) != null
+                       && rows + next.runs().size() <= MAX_GROUP_ROWS) {
+                    group.add(queue.poll());
+                    rows += next.runs().size();
+                }
+                write(group);
+            } catch (InterruptedException e) {
+                if (!running) {
+                    continue;
+                }
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("Group commit of {} requests failed", group.size(), e);
+                group.forEach(p -> p.done().completeExceptionally(e));
+            }
+        }
+    }
+
+    private void write(List<Pending> group) {
+        List<CompletedRun> all = new ArrayList<>();
+        group.forEach(p -> all.addAll(p.runs()));
+        Map<RunKey, byte[]> recordedHashes = new HashMap<>();
+        Set<UUID> written = new HashSet<>();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                database.inTransaction(s -> {
+                    IngestMapper mapper = s.getMapper(IngestMapper.class);
+                    written.clear();
+                    recordedHashes.clear();
+                    for (RecordedRow row : mapper.recordCompletions(CompletionColumns.of(all))) {
+                        written.add(row.recordId());
+                    }
+                    List<CompletedRun> others = all.stream().filter(r -> !written.contains(r.recordId())).toList();
+                    if (!others.isEmpty()) {
+                        String[] tenants = others.stream().map(r -> r.tenantId().toString()).toArray(String[]::new);
+                        String[] runIds = others.stream().map(CompletedRun::runId).toArray(String[]::new);
+                        for (RecordedRow row : mapper.findRecorded(tenants, runIds)) {
+                            recordedHashes.put(new RunKey(row.tenantId(), row.runId()), row.contentHash());
+                        }
+                    }
+                    return null;
+                });
+                break;
+            } catch (RuntimeException e) {
+                // Two replicas adding to the same rollup rows can deadlock; the loser retries.
+                if (attempt < 3 && retryable(e)) {
+                    log.info("Group commit retried after {}", e.toString());
+                    continue;
+                }
+                throw e;
+            }
+        }
+        for (Pending p : group) {
+            List<Outcome> outcomes = new ArrayList<>(p.runs().size());
+            for (CompletedRun r : p.runs()) {
+                if (written.contains(r.recordId())) {
+                    outcomes.add(Outcome.RECORDED);
+                } else {
+                    byte[] recorded = recordedHashes.get(new RunKey(r.tenantId(), r.runId()));
+                    outcomes.add(recorded != null && java.util.Arrays.equals(recorded, r.contentHash())
+                                 ? Outcome.DUPLICATE : Outcome.CONTRADICTS);
+                }
+            }
+            p.done().complete(outcomes);
+        }
+    }
+
+    private static boolean retryable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                return "40P01".equals(state) || "40001".equals(state);
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

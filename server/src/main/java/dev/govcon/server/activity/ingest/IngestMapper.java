@@ -1,0 +1,41 @@
+package dev.govcon.server.activity.ingest;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.apache.ibatis.annotations.Param;
+
+import dev.govcon.server.db.Mapper;
+
+/** The write side of runs; every statement handles a whole group of runs at once. */
+interface IngestMapper extends Mapper {
+
+    /**
+     * Writes the completions that are new, adds them to the hourly rollups and removes their
+     * live rows, in one statement; returns the runs it wrote.
+     */
+    List<RecordedRow> recordCompletions(@Param("c") CompletionColumns columns);
+
+    /** The already written records of these runs (to tell duplicates from contradictions). */
+    List<RecordedRow> findRecorded(@Param("tenantIds") String[] tenantIds, @Param("runIds") String[] runIds);
+
+    /** Inserts a live run unless it is live or recorded already; returns 1 if inserted. */
+    int startRun(@Param("r") StartedRun run);
+
+    /**
+     * Completes runs that have been RUNNING since before {@code cutoff} as TIMED_OUT (all
+     * tenants: the reaper is a server job), at most {@code limit} of them; returns how many.
+     */
+    int timeOutStaleRuns(@Param("cutoff") Instant cutoff, @Param("now") Instant now, @Param("limit") int limit);
+
+    void ensureTrace(@Param("tenantId") UUID tenantId, @Param("runId") String runId);
+
+    /** Appends steps, skipping indexes already present; returns how many were new. */
+    int appendSteps(@Param("tenantId") UUID tenantId, @Param("runId") String runId,
+                    @Param("steps") List<TraceStepRow> steps);
+
+    void countSteps(@Param("tenantId") UUID tenantId, @Param("runId") String runId);
+
+    boolean runExists(@Param("tenantId") UUID tenantId, @Param("runId") String runId);
+}

@@ -1,0 +1,55 @@
+package dev.govcon.server.runtime;
+
+import dev.govcon.proto.v1.AppendTraceStepsRequest;
+import dev.govcon.proto.v1.AppendTraceStepsResponse;
+import dev.govcon.proto.v1.CompleteRunRequest;
+import dev.govcon.proto.v1.CompleteRunResponse;
+import dev.govcon.proto.v1.RecordRunsRequest;
+import dev.govcon.proto.v1.RecordRunsResponse;
+import dev.govcon.proto.v1.RuntimeServiceGrpc;
+import dev.govcon.proto.v1.StartRunRequest;
+import dev.govcon.proto.v1.StartRunResponse;
+import dev.govcon.proto.v1.StreamRunsAck;
+import dev.govcon.proto.v1.StreamRunsRequest;
+import dev.govcon.server.activity.ingest.RunIngestor;
+import dev.govcon.server.wire.Rpc;
+import io.grpc.stub.StreamObserver;
+
+import static dev.govcon.server.auth.AuthInterceptor.principal;
+
+/**
+ * The SDK hot path. Ingestion is here; the guard check (CheckGuard) belongs to the policies
+ * issue and answers UNIMPLEMENTED until it lands.
+ */
+public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
+    private final RunIngestor ingestor;
+
+    public RuntimeService(RunIngestor ingestor) {
+        this.ingestor = ingestor;
+    }
+
+    @Override
+    public void startRun(StartRunRequest request, StreamObserver<StartRunResponse> response) {
+        Rpc.unary(response, () -> ingestor.start(principal(), request.getRun()));
+    }
+
+    @Override
+    public void completeRun(CompleteRunRequest request, StreamObserver<CompleteRunResponse> response) {
+        Rpc.unary(response, () -> ingestor.complete(principal(), request.getRunId(), request.getRun()));
+    }
+
+    @Override
+    public void recordRuns(RecordRunsRequest request, StreamObserver<RecordRunsResponse> response) {
+        Rpc.unary(response, () -> ingestor.record(principal(), request.getRunsList()));
+    }
+
+    @Override
+    public void appendTraceSteps(AppendTraceStepsRequest request, StreamObserver<AppendTraceStepsResponse> response) {
+        Rpc.unary(response, () -> ingestor.appendSteps(principal(), request.getRunId(), request.getStepsList()));
+    }
+
+    @Override
+    public StreamObserver<StreamRunsRequest> streamRuns(StreamObserver<StreamRunsAck> acks) {
+        return new RunStream(ingestor, principal(), acks);
+    }
+}
