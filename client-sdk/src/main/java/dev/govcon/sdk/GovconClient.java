@@ -1,7 +1,10 @@
 package dev.govcon.sdk;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.govcon.proto.v1.AccountsServiceGrpc;
@@ -36,11 +39,16 @@ import io.grpc.stub.AbstractStub;
  * set, and retries UNAVAILABLE with backoff. Blocking stubs are named after the domain
  * ({@link #accounts()}); asynchronous ones (ListenableFuture) end in {@code Async}. One client
  * holds one channel: share it, and close it when done.
+ *
+ * <p>Run ingestion has typed helpers: {@link #runs()} (blocking start, complete, record) and
+ * {@link #newRecorder()}, an asynchronous batching recorder for finished runs. Closing the
+ * client closes its open recorders first, so their queued runs are sent.
  */
 public final class GovconClient implements AutoCloseable {
     private final ManagedChannel channel;
     private final Channel intercepted;
     private final CallCredentials credentials;
+    private final Set<RunRecorder> recorders = ConcurrentHashMap.newKeySet();
 
     private GovconClient(ManagedChannel channel, Duration deadline, String apiKey) {
         this.channel = channel;
@@ -86,6 +94,28 @@ public final class GovconClient implements AutoCloseable {
         return withKey(RuntimeServiceGrpc.newStub(intercepted));
     }
 
+    /** Blocking, typed run ingestion: start, complete and record (batch) runs. */
+    public Runs runs() {
+        return new Runs(runtime());
+    }
+
+    /** A new asynchronous batching recorder of finished runs, with default options. */
+    public RunRecorder newRecorder() {
+        return newRecorder(RecorderOptions.defaults());
+    }
+
+    /**
+     * A new asynchronous batching recorder of finished runs (see {@link RunRecorder}). Each
+     * recorder has its own queue and thread: make one per application and share it. Close it
+     * (or this client) at shutdown so queued runs are sent.
+     */
+    public RunRecorder newRecorder(RecorderOptions options) {
+        Objects.requireNonNull(options, "options");
+        RunRecorder recorder = new RunRecorder(runtimeAsync(), options, recorders::remove);
+        recorders.add(recorder);
+        return recorder;
+    }
+
     public OverviewServiceGrpc.OverviewServiceBlockingStub overview() {
         return withKey(OverviewServiceGrpc.newBlockingStub(intercepted));
     }
@@ -115,8 +145,12 @@ public final class GovconClient implements AutoCloseable {
         return intercepted;
     }
 
+    /** Closes the open recorders (each waiting up to its closeTimeout), then the channel. */
     @Override
     public void close() {
+        for (RunRecorder recorder : List.copyOf(recorders)) {
+            recorder.close();
+        }
         channel.shutdown();
         try {
             if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -136,6 +170,7 @@ public final class GovconClient implements AutoCloseable {
         private int maxAttempts = 4;
         private Duration initialBackoff = Duration.ofMillis(100);
         private Duration maxBackoff = Duration.ofSeconds(2);
+        private ManagedChannel channel;
 
         private Builder() {
         }
@@ -182,9 +217,23 @@ public final class GovconClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Uses this channel instead of building one, for tests (an in-process channel) and
+         * custom transports. target, plaintext, maxAttempts and backoff are then ignored:
+         * configure them on the channel. The API key and default deadline still apply. The
+         * client owns the channel and shuts it down on {@link GovconClient#close()}.
+         */
+        public Builder channel(ManagedChannel channel) {
+            this.channel = Objects.requireNonNull(channel, "channel");
+            return this;
+        }
+
         public GovconClient build() {
+            if (this.channel != null) {
+                return new GovconClient(this.channel, deadline, apiKey);
+            }
             if (target == null) {
-                throw new IllegalStateException("target is required");
+                throw new IllegalStateException("target (or channel) is required");
             }
             ManagedChannelBuilder<?> channel = ManagedChannelBuilder.forTarget(target)
                     .userAgent("govcon-java-sdk/" + SdkVersion.CURRENT);
