@@ -1,8 +1,19 @@
 package dev.govcon.bench;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 
-/** Placeholder until the SDK's batching recorder lands; replaced in the same change. */
+import dev.govcon.sdk.GovconClient;
+import dev.govcon.sdk.RecorderOptions;
+import dev.govcon.sdk.RunRecorder;
+
+/**
+ * The SDK's asynchronous batching recorder, fed as fast as the application threads can:
+ * when its queue is full, a producer waits a moment (a real application would drop or
+ * sample). Runs/s is what the recorder got acknowledged in the measured window.
+ */
 final class RecorderScenario implements Scenario {
     @Override
     public String name() {
@@ -11,11 +22,46 @@ final class RecorderScenario implements Scenario {
 
     @Override
     public String description() {
-        return "the SDK's asynchronous batching RunRecorder";
+        return "the SDK's asynchronous batching RunRecorder, one per producer thread";
     }
 
     @Override
-    public Result run(BenchContext ctx, Duration warmup, Duration measured) {
-        throw new UnsupportedOperationException("RunRecorder not merged yet");
+    public Result run(BenchContext ctx, Duration warmup, Duration measured) throws Exception {
+        BenchContext.Tenant tenant = ctx.newTenant("Bench Recorder " + UUID.randomUUID());
+        Window window = new Window(warmup, measured);
+        List<Thread> threads = new ArrayList<>();
+        try (GovconClient client = ctx.client(tenant.key())) {
+            for (int w = 0; w < ctx.concurrency(); w++) {
+                RunFactory runs = new RunFactory("rec-" + w + "-", w);
+                RunRecorder recorder = client.newRecorder(RecorderOptions.builder()
+                        .maxBatchSize(ctx.batchSize()).capacity(ctx.batchSize() * 8).build());
+                Thread t = new Thread(() -> feed(recorder, runs, window));
+                threads.add(t);
+                t.start();
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+        }
+        return window.result(name(), measured, ctx.concurrency() + " recorders, batches of " + ctx.batchSize());
+    }
+
+    private static void feed(RunRecorder recorder, RunFactory runs, Window window) {
+        long acknowledged = 0;
+        long sentNanos = System.nanoTime();
+        try (recorder) {
+            while (window.open()) {
+                if (!recorder.record(runs.next())) {
+                    Thread.onSpinWait();
+                    Thread.yield();
+                }
+                long now = recorder.recordedCount() + recorder.duplicateCount();
+                if (now > acknowledged) {
+                    window.acked((int) (now - acknowledged), sentNanos);
+                    acknowledged = now;
+                    sentNanos = System.nanoTime();
+                }
+            }
+        }
     }
 }

@@ -31,6 +31,11 @@ public final class UnexpectedErrors implements GrpcExceptionHandlerFunction {
         if (status != null && status.getCode() != Status.Code.UNKNOWN) {
             return status;
         }
+        if (cause instanceof com.linecorp.armeria.common.ResponseCompleteException
+            || cause instanceof com.linecorp.armeria.common.stream.ClosedStreamException) {
+            // The call had already ended (the client went away): nothing failed here.
+            return Status.CANCELLED.withCause(cause);
+        }
         log.error("Unexpected failure in {} (request {})", ctx.method() + " " + ctx.path(), ctx.id(), cause);
         return Status.INTERNAL.withDescription("internal error; quote request id " + ctx.id().text())
                 .withCause(cause);
