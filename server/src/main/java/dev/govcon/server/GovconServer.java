@@ -19,6 +19,7 @@ import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
 import dev.govcon.proto.GovconApi;
 import dev.govcon.restbridge.RestTranscoding;
 import dev.govcon.server.accounts.AccountsService;
+import dev.govcon.server.activity.ActivityService;
 import dev.govcon.server.admin.AdminService;
 import dev.govcon.server.auth.AccessTable;
 import dev.govcon.server.auth.ApiKeyAuthenticator;
@@ -29,6 +30,7 @@ import dev.govcon.server.connectivity.ConnectivityService;
 import dev.govcon.server.db.ChangeListener;
 import dev.govcon.server.db.Database;
 import dev.govcon.server.errors.UnexpectedErrors;
+import dev.govcon.server.logs.LogsService;
 import dev.govcon.server.pending.PendingDomains;
 import dev.govcon.server.tenancy.TenantProvisioner;
 import io.grpc.BindableService;
@@ -81,6 +83,8 @@ public final class GovconServer implements AutoCloseable {
         services.add(new AccountsService(database, clock));
         services.add(new ConnectivityService(database, clock));
         services.add(new AdminService(new TenantProvisioner(database)));
+        services.add(new ActivityService(database, clock));
+        services.add(new LogsService(database, clock));
         services.addAll(PendingDomains.services());
 
         var grpc = RestTranscoding.configure(GrpcService.builder())
