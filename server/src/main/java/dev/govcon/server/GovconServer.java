@@ -19,6 +19,7 @@ import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
 import dev.govcon.proto.GovconApi;
 import dev.govcon.restbridge.RestTranscoding;
 import dev.govcon.server.accounts.AccountsService;
+import dev.govcon.server.activity.ActivityService;
 import dev.govcon.server.activity.ingest.RunIngestor;
 import dev.govcon.server.activity.pricing.PriceBook;
 import dev.govcon.server.admin.AdminService;
@@ -31,6 +32,7 @@ import dev.govcon.server.connectivity.ConnectivityService;
 import dev.govcon.server.db.ChangeListener;
 import dev.govcon.server.db.Database;
 import dev.govcon.server.errors.UnexpectedErrors;
+import dev.govcon.server.logs.LogsService;
 import dev.govcon.server.pending.PendingDomains;
 import dev.govcon.server.runtime.RuntimeService;
 import dev.govcon.server.tenancy.TenantProvisioner;
@@ -77,6 +79,8 @@ public final class GovconServer implements AutoCloseable {
         services.add(new ConnectivityService(database, clock));
         services.add(new AdminService(new TenantProvisioner(database)));
         services.add(new RuntimeService(ingestor));
+        services.add(new ActivityService(database, clock, prices));
+        services.add(new LogsService(database, clock));
         services.addAll(PendingDomains.services());
 
         ServerBuilder sb = Server.builder().http(settings.port()).meterRegistry(meters);

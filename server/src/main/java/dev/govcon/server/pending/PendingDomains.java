@@ -2,10 +2,8 @@ package dev.govcon.server.pending;
 
 import java.util.List;
 
-import dev.govcon.proto.v1.ActivityServiceGrpc;
 import dev.govcon.proto.v1.AnalyticsServiceGrpc;
 import dev.govcon.proto.v1.IncidentsServiceGrpc;
-import dev.govcon.proto.v1.LogsServiceGrpc;
 import dev.govcon.proto.v1.OverviewServiceGrpc;
 import dev.govcon.proto.v1.PoliciesServiceGrpc;
 import io.grpc.BindableService;
@@ -22,10 +20,8 @@ public final class PendingDomains {
     public static List<BindableService> services() {
         return List.of(
                 new OverviewServiceGrpc.OverviewServiceImplBase() {},
-                new ActivityServiceGrpc.ActivityServiceImplBase() {},
                 new IncidentsServiceGrpc.IncidentsServiceImplBase() {},
                 new PoliciesServiceGrpc.PoliciesServiceImplBase() {},
-                new LogsServiceGrpc.LogsServiceImplBase() {},
                 new AnalyticsServiceGrpc.AnalyticsServiceImplBase() {});
     }
 }
