@@ -19,7 +19,7 @@ import dev.govcon.server.db.Database;
 import io.grpc.Status;
 
 /**
- * Group commit of completions: callers hand in their runs and wait; one writer thread takes
+ * Group commit of completions: callers hand in their runs and wait; a writer thread takes
  * everything that has queued up since its last commit (up to {@value #MAX_GROUP_ROWS} runs)
  * and writes it as one statement in one transaction. Under load, groups grow by themselves;
  * alone, a run is written at once. Each caller's future completes only after the commit, so
@@ -39,14 +39,21 @@ final class GroupCommitter implements AutoCloseable {
 
     private final Database database;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-    private final Thread writer;
+    private final List<Thread> writers = new ArrayList<>();
     private volatile boolean running = true;
 
-    GroupCommitter(Database database) {
+    /**
+     * @param writerCount concurrent writers; while one commits, another gathers the next group,
+     *                    so the database works on two groups at once
+     */
+    GroupCommitter(Database database, int writerCount) {
         this.database = database;
-        this.writer = new Thread(this::run, "govcon-group-commit");
-        writer.setDaemon(true);
-        writer.start();
+        for (int i = 0; i < writerCount; i++) {
+            Thread writer = new Thread(this::run, "govcon-group-commit-" + i);
+            writer.setDaemon(true);
+            writer.start();
+            writers.add(writer);
+        }
     }
 
     /** The outcome of each run, in the order given, once committed. */
@@ -155,7 +162,9 @@ final class GroupCommitter implements AutoCloseable {
     public void close() {
         running = false;
         try {
-            writer.join(10_000);
+            for (Thread writer : writers) {
+                writer.join(10_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

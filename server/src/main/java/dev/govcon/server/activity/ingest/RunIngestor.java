@@ -41,6 +41,8 @@ import io.grpc.StatusRuntimeException;
  */
 public final class RunIngestor implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Two writers keep PostgreSQL busy while the next group is gathered (measured in bench/). */
+    private static final int WRITERS = Integer.getInteger("govcon.ingest.writers", 2);
 
     private final Database database;
     private final Clock clock;
@@ -51,7 +53,7 @@ public final class RunIngestor implements AutoCloseable {
         this.database = database;
         this.clock = clock;
         this.prices = prices;
-        this.committer = new GroupCommitter(database);
+        this.committer = new GroupCommitter(database, WRITERS);
     }
 
     public StartRunResponse start(Principal caller, Run run) {
