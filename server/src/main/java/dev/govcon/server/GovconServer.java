@@ -29,6 +29,11 @@ import dev.govcon.server.connectivity.ConnectivityService;
 import dev.govcon.server.db.ChangeListener;
 import dev.govcon.server.db.Database;
 import dev.govcon.server.errors.UnexpectedErrors;
+import dev.govcon.server.jobs.Job;
+import dev.govcon.server.jobs.JobScheduler;
+import dev.govcon.server.jobs.JobsReads;
+import dev.govcon.server.jobs.StaleRunReaper;
+import dev.govcon.server.jobs.StandardJobs;
 import dev.govcon.server.pending.PendingDomains;
 import dev.govcon.server.tenancy.TenantProvisioner;
 import io.grpc.BindableService;
@@ -50,28 +55,62 @@ public final class GovconServer implements AutoCloseable {
     private final Server server;
     private final ChangeListener changes;
     private final LastUsedRecorder lastUsed;
+    private final JobScheduler jobs;     // JOBS
+    private final JobsReads jobsReads;   // JOBS
 
-    private GovconServer(Server server, ChangeListener changes, LastUsedRecorder lastUsed) {
+    private GovconServer(Server server, ChangeListener changes, LastUsedRecorder lastUsed,
+                         JobScheduler jobs, JobsReads jobsReads) {
         this.server = server;
         this.changes = changes;
         this.lastUsed = lastUsed;
+        this.jobs = jobs;
+        this.jobsReads = jobsReads;
     }
 
-    /** Starts serving on {@code settings.port()} (0 for a free port); the database stays the caller's. */
+    /**
+     * Starts serving on {@code settings.port()} (0 for a free port); the database stays the
+     * caller's. Background jobs run on their own timer (production).
+     */
     public static GovconServer start(ServerSettings settings, Database database, Clock clock,
                                      PrometheusMeterRegistry meters) {
+        return start(settings, database, clock, meters, JobScheduler.Settings.automatic(), List.of());
+    }
+
+    /**
+     * As {@link #start(ServerSettings, Database, Clock, PrometheusMeterRegistry)}, choosing how
+     * background jobs run: {@link JobScheduler.Settings#manual()} lets tests run them by hand
+     * ({@code server.jobs().runNow("rollup-daily")}); {@code extraJobs} are scheduled beside the
+     * standard ones ({@link StandardJobs}), replacing any of the same name.
+     */
+    public static GovconServer start(ServerSettings settings, Database database, Clock clock,
+                                     PrometheusMeterRegistry meters, JobScheduler.Settings jobSettings,
+                                     List<Job> extraJobs) {
         LastUsedRecorder lastUsed = new LastUsedRecorder(database, settings.lastUsedFlushSeconds());
         ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(database, clock, lastUsed);
         ChangeListener changes = new ChangeListener(database);
         changes.subscribe(authenticator::onChange);
         changes.start();
 
+        // ---- JOBS (dev.govcon.server.jobs): background jobs, one replica at a time ----
+        // INTEGRATOR: set the reaper to the ingestion side's, e.g. runIngestor::timeOutStale
+        // (and the run timeout from configuration; null is 15 minutes); while it is null the
+        // run-reaper job is not scheduled. Hand jobsReads to ActivityService (ListJobs,
+        // GetWorkerHealth).
+        StaleRunReaper reaper = null;
+        List<Job> jobList = new ArrayList<>(StandardJobs.of(reaper, null));
+        // An extra job replaces a standard one of the same name (tests pass a fake reaper).
+        jobList.removeIf(j -> extraJobs.stream().anyMatch(e -> e.name().equals(j.name())));
+        jobList.addAll(extraJobs);
+        JobsReads jobsReads = new JobsReads(database, clock);
+        // ---- end JOBS (the scheduler starts below, once the server is serving) ----
+
         ServerBuilder sb = Server.builder().http(settings.port()).meterRegistry(meters);
         configureServices(sb, settings, database, clock, authenticator, meters);
         Server server = sb.build();
         server.start().join();
+        JobScheduler jobs = new JobScheduler(database, clock, jobList, jobSettings).start(); // JOBS
         log.info("govcon serving gRPC, REST, /docs and /metrics on port {}", server.activeLocalPort());
-        return new GovconServer(server, changes, lastUsed);
+        return new GovconServer(server, changes, lastUsed, jobs, jobsReads);
     }
 
     static void configureServices(ServerBuilder sb, ServerSettings settings, Database database,
@@ -109,12 +148,23 @@ public final class GovconServer implements AutoCloseable {
         return server.activeLocalPort();
     }
 
+    /** JOBS: the background job scheduler ({@code runNow} for tests and operators). */
+    public JobScheduler jobs() {
+        return jobs;
+    }
+
+    /** JOBS: ListJobs / GetWorkerHealth answers. */
+    public JobsReads jobsReads() {
+        return jobsReads;
+    }
+
     public static PrometheusMeterRegistry newMeterRegistry() {
         return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     }
 
     @Override
     public void close() {
+        jobs.close(); // JOBS
         server.stop().join();
         changes.close();
         lastUsed.close();
