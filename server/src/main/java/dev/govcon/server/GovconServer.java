@@ -32,6 +32,10 @@ import dev.govcon.server.connectivity.ConnectivityService;
 import dev.govcon.server.db.ChangeListener;
 import dev.govcon.server.db.Database;
 import dev.govcon.server.errors.UnexpectedErrors;
+import dev.govcon.server.jobs.Job;
+import dev.govcon.server.jobs.JobScheduler;
+import dev.govcon.server.jobs.JobsReads;
+import dev.govcon.server.jobs.StandardJobs;
 import dev.govcon.server.logs.LogsService;
 import dev.govcon.server.pending.PendingDomains;
 import dev.govcon.server.runtime.RuntimeService;
@@ -53,17 +57,36 @@ public final class GovconServer implements AutoCloseable {
 
 
     private final Server server;
+    private final JobScheduler jobs;
+    private final JobsReads jobsReads;
     /** Closed in reverse order of creation when the server stops. */
     private final List<AutoCloseable> parts;
 
-    private GovconServer(Server server, List<AutoCloseable> parts) {
+    private GovconServer(Server server, JobScheduler jobs, JobsReads jobsReads, List<AutoCloseable> parts) {
         this.server = server;
+        this.jobs = jobs;
+        this.jobsReads = jobsReads;
         this.parts = parts;
     }
 
-    /** Starts serving on {@code settings.port()} (0 for a free port); the database stays the caller's. */
+    /**
+     * Starts serving on {@code settings.port()} (0 for a free port); the database stays the
+     * caller's. Background jobs run on their own timer (production).
+     */
     public static GovconServer start(ServerSettings settings, Database database, Clock clock,
                                      PrometheusMeterRegistry meters) {
+        return start(settings, database, clock, meters, JobScheduler.Settings.automatic(), List.of());
+    }
+
+    /**
+     * As {@link #start(ServerSettings, Database, Clock, PrometheusMeterRegistry)}, choosing how
+     * background jobs run: {@link JobScheduler.Settings#manual()} lets tests run them by hand
+     * ({@code server.jobs().runNow("rollup-daily")}); {@code extraJobs} are scheduled beside the
+     * standard ones ({@link StandardJobs}), replacing any of the same name.
+     */
+    public static GovconServer start(ServerSettings settings, Database database, Clock clock,
+                                     PrometheusMeterRegistry meters, JobScheduler.Settings jobSettings,
+                                     List<Job> extraJobs) {
         List<AutoCloseable> parts = new ArrayList<>();
         LastUsedRecorder lastUsed = add(parts, new LastUsedRecorder(database, settings.lastUsedFlushSeconds()));
         ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(database, clock, lastUsed);
@@ -79,7 +102,8 @@ public final class GovconServer implements AutoCloseable {
         services.add(new ConnectivityService(database, clock));
         services.add(new AdminService(new TenantProvisioner(database)));
         services.add(new RuntimeService(ingestor));
-        services.add(new ActivityService(database, clock, prices));
+        JobsReads jobsReads = new JobsReads(database, clock);
+        services.add(new ActivityService(database, clock, prices, jobsReads));
         services.add(new LogsService(database, clock));
         services.addAll(PendingDomains.services());
 
@@ -87,8 +111,13 @@ public final class GovconServer implements AutoCloseable {
         configureServices(sb, settings, services, authenticator, meters);
         Server server = sb.build();
         server.start().join();
+
+        List<Job> jobList = new ArrayList<>(StandardJobs.of(ingestor::timeOutStale, settings.runTimeout()));
+        jobList.removeIf(j -> extraJobs.stream().anyMatch(e -> e.name().equals(j.name())));
+        jobList.addAll(extraJobs);
+        JobScheduler jobs = new JobScheduler(database, clock, jobList, jobSettings).start();
         log.info("govcon serving gRPC, REST, /docs and /metrics on port {}", server.activeLocalPort());
-        return new GovconServer(server, parts);
+        return new GovconServer(server, jobs, jobsReads, parts);
     }
 
     private static <T extends AutoCloseable> T add(List<AutoCloseable> parts, T part) {
@@ -125,12 +154,23 @@ public final class GovconServer implements AutoCloseable {
         return server.activeLocalPort();
     }
 
+    /** The background job scheduler ({@code runNow} for tests and operators). */
+    public JobScheduler jobs() {
+        return jobs;
+    }
+
+    /** What ListJobs and GetWorkerHealth answer. */
+    public JobsReads jobsReads() {
+        return jobsReads;
+    }
+
     public static PrometheusMeterRegistry newMeterRegistry() {
         return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     }
 
     @Override
     public void close() {
+        jobs.close();
         server.stop().join();
         for (int i = parts.size() - 1; i >= 0; i--) {
             try {

@@ -49,6 +49,11 @@ public final class Main implements Callable<Integer> {
                           + "(env GOVCON_CORS_ORIGINS, default any).")
     List<String> corsOrigins;
 
+    @Option(names = "--run-timeout", defaultValue = "${env:GOVCON_RUN_TIMEOUT:-PT15M}",
+            description = "How long a run may stay RUNNING before the reaper marks it TIMED_OUT, as an "
+                          + "ISO-8601 duration (env GOVCON_RUN_TIMEOUT, default ${DEFAULT-VALUE}).")
+    java.time.Duration runTimeout;
+
     @Option(names = "--demo", description = "Create the demo tenant (once) and print an OWNER key for it.")
     boolean demo;
 
@@ -67,7 +72,7 @@ public final class Main implements Callable<Integer> {
             System.out.println("Demo OWNER key (shown once): " + access.apiKey());
         }
         GovconServer server = GovconServer.start(
-                new ServerSettings(port, adminToken, corsOrigins, 5), db, DATABASE_PRECISION_CLOCK, meters);
+                new ServerSettings(port, adminToken, corsOrigins, 5, runTimeout), db, DATABASE_PRECISION_CLOCK, meters);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

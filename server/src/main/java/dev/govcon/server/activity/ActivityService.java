@@ -23,7 +23,12 @@ import dev.govcon.proto.v1.ListModelPricesRequest;
 import dev.govcon.proto.v1.ListModelPricesResponse;
 import dev.govcon.proto.v1.UpsertModelPriceRequest;
 import dev.govcon.proto.v1.UpsertModelPriceResponse;
+import dev.govcon.proto.v1.GetWorkerHealthRequest;
+import dev.govcon.proto.v1.GetWorkerHealthResponse;
+import dev.govcon.proto.v1.ListJobsRequest;
+import dev.govcon.proto.v1.ListJobsResponse;
 import dev.govcon.server.activity.pricing.PriceBook;
+import dev.govcon.server.jobs.JobsReads;
 import dev.govcon.server.db.Database;
 import dev.govcon.server.wire.Rpc;
 import io.grpc.stub.StreamObserver;
@@ -31,17 +36,29 @@ import io.grpc.stub.StreamObserver;
 import static dev.govcon.server.auth.AuthInterceptor.principal;
 
 /**
- * Activity domain, read side: live and finished runs, their aggregates and traces. Jobs,
- * worker health, signals, predictions and anomalies are not overridden here
- * and answer UNIMPLEMENTED until their work lands.
+ * Activity domain, read side: live and finished runs, their aggregates and traces, the
+ * background jobs and their health, and the model price table. Signals, predictions and
+ * anomalies belong to the incidents-and-signals issue and answer UNIMPLEMENTED until it lands.
  */
 public final class ActivityService extends ActivityServiceGrpc.ActivityServiceImplBase {
     private final ActivityReads reads;
     private final PriceBook prices;
+    private final JobsReads jobs;
 
-    public ActivityService(Database database, Clock clock, PriceBook prices) {
+    public ActivityService(Database database, Clock clock, PriceBook prices, JobsReads jobs) {
         this.reads = new ActivityReads(database, clock);
         this.prices = prices;
+        this.jobs = jobs;
+    }
+
+    @Override
+    public void listJobs(ListJobsRequest request, StreamObserver<ListJobsResponse> response) {
+        Rpc.unary(response, jobs::listJobs);
+    }
+
+    @Override
+    public void getWorkerHealth(GetWorkerHealthRequest request, StreamObserver<GetWorkerHealthResponse> response) {
+        Rpc.unary(response, jobs::health);
     }
 
     @Override

@@ -17,6 +17,7 @@ import dev.govcon.sdk.GovconClient;
 import dev.govcon.server.GovconServer;
 import dev.govcon.server.config.ServerSettings;
 import dev.govcon.server.db.Database;
+import dev.govcon.server.jobs.JobScheduler;
 import dev.govcon.server.tenancy.TenantProvisioner;
 
 /**
@@ -45,8 +46,10 @@ public final class RunningServer implements AutoCloseable {
 
     public static RunningServer start(Database database) {
         MutableClock clock = MutableClock.ofNow();
+        // Background jobs run only when a test asks (server.jobs().runNow(...)).
         GovconServer server = GovconServer.start(new ServerSettings(0, ADMIN_TOKEN, List.of("*"), 1),
-                                                 database, clock, GovconServer.newMeterRegistry());
+                                                 database, clock, GovconServer.newMeterRegistry(),
+                                                 JobScheduler.Settings.manual(), List.of());
         return new RunningServer(database, clock, server);
     }
 
