@@ -39,6 +39,7 @@ import dev.govcon.sdk.GovconClient;
 import dev.govcon.server.testing.RunFixtures;
 import dev.govcon.server.testing.RunFixtures.Finished;
 import dev.govcon.server.testing.RunningServer;
+import dev.govcon.server.testing.TestDatabase;
 import dev.govcon.server.testing.RunningServer.Reply;
 import dev.govcon.server.wire.Times;
 
@@ -59,7 +60,8 @@ class LogsReadsTest {
 
     @BeforeAll
     static void start() {
-        server = RunningServer.start();
+        // Its own database: the summary counts server-wide system records, which jobs tests write too.
+        server = RunningServer.start(TestDatabase.isolated());
         fx = new RunFixtures(server.database.dataSource());
         acme = server.newTenant("Logs Acme");
         other = server.newTenant("Logs Other");

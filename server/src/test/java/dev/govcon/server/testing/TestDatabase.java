@@ -28,6 +28,29 @@ public final class TestDatabase {
         return shared;
     }
 
+    /**
+     * A database of its own, for a test that counts server-wide rows (which other tests also
+     * write): a second embedded PostgreSQL, or a fresh database on the external server.
+     */
+    public static synchronized Database isolated() {
+        DatabaseSettings base = settings();
+        DatabaseSettings own = base;
+        if (base.external()) {
+            String name = "govcon_test_" + java.util.UUID.randomUUID().toString().replace("-", "");
+            try (var c = java.sql.DriverManager.getConnection(base.jdbcUrl(), base.user(), base.password());
+                 var st = c.createStatement()) {
+                st.execute("CREATE DATABASE " + name);
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("could not create an isolated test database", e);
+            }
+            String url = base.jdbcUrl().replaceFirst("/[^/?]*(\\?|$)", "/" + name + "$1");
+            own = new DatabaseSettings(url, base.user(), base.password(), null, base.maxPoolSize());
+        }
+        Database db = Database.open(own, null);
+        Runtime.getRuntime().addShutdownHook(new Thread(db::close));
+        return db;
+    }
+
     public static DatabaseSettings settings() {
         String url = System.getenv("GOVCON_TEST_DB_URL");
         if (url != null && !url.isBlank()) {
