@@ -20,7 +20,11 @@ final class ContentHash {
     }
 
     static byte[] of(Run sent, String runId) {
-        Run canonical = sent.toBuilder()
+        // Callers rarely send server-filled fields; copy the message only when they do.
+        boolean clean = sent.getRunId().equals(runId) && !sent.getCostUnknown()
+                        && sent.getCostSourceValue() == 0 && sent.getApiKeyId().isEmpty()
+                        && !sent.hasReceivedAt() && sent.getTraceStepCount() == 0;
+        Run canonical = clean ? sent : sent.toBuilder()
                 .setRunId(runId)
                 .clearCostUnknown()
                 .clearCostSource()
