@@ -241,7 +241,8 @@ public final class ActivityReads {
 
     // ---- one run ----------------------------------------------------------------------
 
-    Run getRun(Principal caller, String runIdText) {
+    /** A run as recorded (or live), by the client's run id; NOT_FOUND otherwise. */
+    public Run getRun(Principal caller, String runIdText) {
         String runId = runId(runIdText);
         return database.read(s -> {
             ActivityReadMapper m = s.getMapper(ActivityReadMapper.class);

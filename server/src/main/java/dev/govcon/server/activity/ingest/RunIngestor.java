@@ -23,6 +23,7 @@ import dev.govcon.proto.v1.RunAckOutcome;
 import dev.govcon.proto.v1.RunStatus;
 import dev.govcon.proto.v1.StartRunResponse;
 import dev.govcon.proto.v1.TraceStep;
+import dev.govcon.server.activity.ActivityReads;
 import dev.govcon.server.activity.pricing.PriceBook;
 import dev.govcon.server.activity.pricing.Priced;
 import dev.govcon.server.activity.pricing.TokenCounts;
@@ -47,12 +48,14 @@ public final class RunIngestor implements AutoCloseable {
     private final Database database;
     private final Clock clock;
     private final PriceBook prices;
+    private final ActivityReads reads;
     private final GroupCommitter committer;
 
     public RunIngestor(Database database, Clock clock, PriceBook prices) {
         this.database = database;
         this.clock = clock;
         this.prices = prices;
+        this.reads = new ActivityReads(database, clock);
         this.committer = new GroupCommitter(database, WRITERS);
     }
 
@@ -83,8 +86,9 @@ public final class RunIngestor implements AutoCloseable {
         if (outcome == GroupCommitter.Outcome.CONTRADICTS) {
             throw contradiction(runId);
         }
+        // The run as stored: what the start said is merged in where the completion was silent.
         return CompleteRunResponse.newBuilder()
-                .setRun(asRecorded(run, prepared))
+                .setRun(reads.getRun(caller, runId))
                 .setDuplicate(outcome == GroupCommitter.Outcome.DUPLICATE)
                 .build();
     }
@@ -180,21 +184,6 @@ public final class RunIngestor implements AutoCloseable {
                 unknown, run.getLatencyMs() > 0 ? run.getLatencyMs() : null, run.getError(),
                 json(run.getMetadataMap()), run.getReservationId(), caller.keyId(), now,
                 ContentHash.of(run, runId));
-    }
-
-    private static Run asRecorded(Run sent, CompletedRun r) {
-        Run.Builder b = sent.toBuilder()
-                .setRunId(r.runId())
-                .setCostMicros(r.costMicros())
-                .setCostSource(r.costSource())
-                .setCostUnknown(r.costUnknown())
-                .setEndTime(Times.ts(r.endTime()))
-                .setApiKeyId(r.apiKeyId().toString())
-                .setReceivedAt(Times.ts(r.receivedAt()));
-        if (!sent.getEnvironment().isEmpty()) {
-            b.setEnvironment(sent.getEnvironment());
-        }
-        return b.build();
     }
 
     private static RecordRunsResponse summarize(List<CompletedRun> prepared, List<GroupCommitter.Outcome> outcomes,
