@@ -170,10 +170,12 @@ class IngestionInputTest {
             done.get(20, TimeUnit.SECONDS);
         }
         assertThat(acks).extracting(StreamRunsAck::getAckedSequence).containsExactlyInAnyOrder(1L, 2L, 3L);
+        // Batches in flight together may commit in either order, so the resent run is the
+        // duplicate in whichever batch came second; across the stream each run counts once.
+        assertThat(acks.stream().mapToInt(StreamRunsAck::getRecordedCount).sum()).isEqualTo(30);
+        assertThat(acks.stream().mapToInt(StreamRunsAck::getDuplicateCount).sum()).isEqualTo(1);
         StreamRunsAck second = acks.stream().filter(a -> a.getAckedSequence() == 2).findFirst().orElseThrow();
-        assertThat(second.getRecordedCount()).isEqualTo(10);
         assertThat(second.getRejectedCount()).isEqualTo(1);
-        assertThat(second.getDuplicateCount()).isEqualTo(1);
         assertThat(second.getSkippedList()).anySatisfy(ack -> {
             assertThat(ack.getRunId()).isEqualTo("st-bad");
             assertThat(ack.getOutcome()).isEqualTo(RunAckOutcome.RUN_ACK_REJECTED);

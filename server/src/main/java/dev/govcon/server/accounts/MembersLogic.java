@@ -59,10 +59,7 @@ final class MembersLogic {
                 after == null ? null : after.id(), size + 1));
         ListUsersResponse.Builder out = ListUsersResponse.newBuilder();
         rows.stream().limit(size).forEach(r -> out.addUsers(AccountProtos.user(r)));
-        if (rows.size() > size) {
-            MemberRow last = rows.get(size - 1);
-            out.setNextPageToken(new Page.Cursor(last.joinedAt(), last.userId()).encode());
-        }
+        out.setNextPageToken(Page.nextToken(rows, size, last -> new Page.Cursor(last.joinedAt(), last.userId()).encode()));
         return out.build();
     }
 
@@ -107,10 +104,7 @@ final class MembersLogic {
                 size + 1));
         ListInvitationsResponse.Builder out = ListInvitationsResponse.newBuilder();
         rows.stream().limit(size).forEach(r -> out.addInvitations(AccountProtos.invitation(r, now)));
-        if (rows.size() > size) {
-            InvitationRow last = rows.get(size - 1);
-            out.setNextPageToken(new Page.Cursor(last.createdAt(), last.invitationId()).encode());
-        }
+        out.setNextPageToken(Page.nextToken(rows, size, last -> new Page.Cursor(last.createdAt(), last.invitationId()).encode()));
         return out.build();
     }
 

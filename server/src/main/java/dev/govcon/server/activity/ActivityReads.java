@@ -68,10 +68,7 @@ public final class ActivityReads {
         List<RunRow> rows = database.read(s -> s.getMapper(ActivityReadMapper.class).liveRuns(caller.tenantId(), f));
         ListLiveRunsResponse.Builder out = ListLiveRunsResponse.newBuilder();
         rows.stream().limit(size).forEach(r -> out.addRuns(RunProtos.run(r)));
-        if (rows.size() > size) {
-            RunRow last = rows.get(size - 1);
-            out.setNextPageToken(new Cursors.TimeKey(last.startTime(), last.runId()).encode());
-        }
+        out.setNextPageToken(Page.nextToken(rows, size, last -> new Cursors.TimeKey(last.startTime(), last.runId()).encode()));
         return out.build();
     }
 
@@ -126,9 +123,7 @@ public final class ActivityReads {
         ListCompletedRunsResponse.Builder out = ListCompletedRunsResponse.newBuilder();
         List<RunRow> rows = records(caller.tenantId(), f);
         rows.stream().limit(size).forEach(r -> out.addRuns(RunProtos.run(r)));
-        if (rows.size() > size) {
-            out.setNextPageToken(nextToken(rows.get(size - 1)));
-        }
+        out.setNextPageToken(Page.nextToken(rows, size, ActivityReads::nextToken));
         return out.build();
     }
 

@@ -53,10 +53,7 @@ final class ApiKeysLogic {
                 after == null ? null : after.id(), size + 1));
         ListApiKeysResponse.Builder out = ListApiKeysResponse.newBuilder();
         rows.stream().limit(size).forEach(r -> out.addApiKeys(proto(r, now)));
-        if (rows.size() > size) {
-            ApiKeyRow last = rows.get(size - 1);
-            out.setNextPageToken(new Page.Cursor(last.createdAt(), last.keyId()).encode());
-        }
+        out.setNextPageToken(Page.nextToken(rows, size, last -> new Page.Cursor(last.createdAt(), last.keyId()).encode()));
         return out.build();
     }
 

@@ -83,9 +83,7 @@ final class LogsReads {
         List<RunRow> rows = runs.records(caller.tenantId(), f);
         ListLlmRunRecordsResponse.Builder out = ListLlmRunRecordsResponse.newBuilder();
         rows.stream().limit(size).forEach(r -> out.addRecords(RunProtos.record(r)));
-        if (rows.size() > size) {
-            out.setNextPageToken(ActivityReads.nextToken(rows.get(size - 1)));
-        }
+        out.setNextPageToken(Page.nextToken(rows, size, ActivityReads::nextToken));
         return out.build();
     }
 
@@ -176,10 +174,7 @@ final class LogsReads {
                 after == null ? null : after.at(), after == null ? null : after.id(), size + 1));
         ListSystemRecordsResponse.Builder out = ListSystemRecordsResponse.newBuilder();
         rows.stream().limit(size).forEach(r -> out.addRecords(system(r)));
-        if (rows.size() > size) {
-            SystemRecordRow last = rows.get(size - 1);
-            out.setNextPageToken(new Page.Cursor(last.occurredAt(), last.recordId()).encode());
-        }
+        out.setNextPageToken(Page.nextToken(rows, size, last -> new Page.Cursor(last.occurredAt(), last.recordId()).encode()));
         return out.build();
     }
 
@@ -209,9 +204,7 @@ final class LogsReads {
                 ActivityReads.filter("resource_id", req.getResourceId()), before, size + 1));
         ListAuditEntriesResponse.Builder out = ListAuditEntriesResponse.newBuilder();
         rows.stream().limit(size).forEach(r -> out.addEntries(audit(r)));
-        if (rows.size() > size) {
-            out.setNextPageToken(Cursors.number(rows.get(size - 1).seq()));
-        }
+        out.setNextPageToken(Page.nextToken(rows, size, last -> Cursors.number(last.seq())));
         return out.build();
     }
 

@@ -30,6 +30,14 @@ public final class Page {
         return requested;
     }
 
+    /**
+     * The token of the page after this one, or "" when there is none. Lists fetch one row more
+     * than {@code size}: that extra row is how they know another page exists.
+     */
+    public static <T> String nextToken(java.util.List<T> fetched, int size, java.util.function.Function<T, String> tokenAfter) {
+        return fetched.size() > size ? tokenAfter.apply(fetched.get(size - 1)) : "";
+    }
+
     /** A position after a row sorted by (time, id). */
     public record Cursor(Instant at, UUID id) {
         public String encode() {
