@@ -103,17 +103,16 @@ final class GroupCommitter implements AutoCloseable {
         List<CompletedRun> all = new ArrayList<>();
         group.forEach(p -> all.addAll(p.runs()));
         Map<RunKey, byte[]> recordedHashes = new HashMap<>();
-        Set<UUID> written = new HashSet<>();
+        Set<String> written = new HashSet<>();
         for (int attempt = 1; ; attempt++) {
             try {
                 database.inTransaction(s -> {
                     IngestMapper mapper = s.getMapper(IngestMapper.class);
                     written.clear();
                     recordedHashes.clear();
-                    for (RecordedRow row : mapper.recordCompletions(CompletionColumns.of(all))) {
-                        written.add(row.recordId());
-                    }
-                    List<CompletedRun> others = all.stream().filter(r -> !written.contains(r.recordId())).toList();
+                    written.addAll(mapper.recordCompletions(CompletionColumns.of(all)));
+                    List<CompletedRun> others = all.stream()
+                            .filter(r -> !written.contains(r.recordId().toString())).toList();
                     if (!others.isEmpty()) {
                         String[] tenants = others.stream().map(r -> r.tenantId().toString()).toArray(String[]::new);
                         String[] runIds = others.stream().map(CompletedRun::runId).toArray(String[]::new);
@@ -136,7 +135,7 @@ final class GroupCommitter implements AutoCloseable {
         for (Pending p : group) {
             List<Outcome> outcomes = new ArrayList<>(p.runs().size());
             for (CompletedRun r : p.runs()) {
-                if (written.contains(r.recordId())) {
+                if (written.contains(r.recordId().toString())) {
                     outcomes.add(Outcome.RECORDED);
                 } else {
                     byte[] recorded = recordedHashes.get(new RunKey(r.tenantId(), r.runId()));

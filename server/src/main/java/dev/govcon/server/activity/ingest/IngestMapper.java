@@ -13,9 +13,10 @@ interface IngestMapper extends Mapper {
 
     /**
      * Writes the completions that are new, adds them to the hourly rollups and removes their
-     * live rows, in one statement; returns the runs it wrote.
+     * live rows, in one statement; returns the record ids it wrote (plain text: a group can
+     * be thousands of rows, and mapping each to an object costs more than the write).
      */
-    List<RecordedRow> recordCompletions(@Param("c") CompletionColumns columns);
+    List<String> recordCompletions(@Param("c") CompletionColumns columns);
 
     /** The already written records of these runs (to tell duplicates from contradictions). */
     List<RecordedRow> findRecorded(@Param("tenantIds") String[] tenantIds, @Param("runIds") String[] runIds);
