@@ -17,7 +17,7 @@ import io.grpc.stub.StreamObserver;
 
 /** The client-streaming ingestion RPC: batches on long-lived streams, acknowledged per batch. */
 final class StreamScenario implements Scenario {
-    private static final int IN_FLIGHT = 4;
+    private static final int IN_FLIGHT = 8;
 
     @Override
     public String name() {

@@ -17,7 +17,7 @@ import io.grpc.stub.StreamObserver;
  * server asks for the next one only as acks go out, so a fast client cannot pile up memory.
  */
 final class RunStream implements StreamObserver<StreamRunsRequest> {
-    static final int IN_FLIGHT = 4;
+    static final int IN_FLIGHT = 8;
 
     private final RunIngestor ingestor;
     private final Principal caller;
