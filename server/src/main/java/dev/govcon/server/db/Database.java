@@ -42,6 +42,7 @@ public final class Database implements AutoCloseable {
         configuration.setMapUnderscoreToCamelCase(true);
         configuration.setArgNameBasedConstructorAutoMapping(true);
         configuration.getTypeHandlerRegistry().register(java.util.UUID.class, UuidTypeHandler.class);
+        configuration.getTypeHandlerRegistry().register(SqlArray.class, SqlArrayTypeHandler.class);
         // Every interface extending Mapper, in any domain package, with its XML beside it.
         configuration.addMappers("dev.govcon.server", Mapper.class);
         this.sessions = new SqlSessionFactoryBuilder().build(configuration);
