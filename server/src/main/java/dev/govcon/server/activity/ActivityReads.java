@@ -196,8 +196,8 @@ public final class ActivityReads {
                 .setReasoningTokens(g.reasoningTokens())
                 .setCostMicros(g.costMicros())
                 .setAvgCostPerRunMicros(g.runs() == 0 ? 0 : g.costMicros() / g.runs())
-                .setP50LatencyMs(h.percentile(0.50))
-                .setP95LatencyMs(h.percentile(0.95))
+                .setP50LatencyMs(Math.min(h.percentile(0.50), g.latencyMsMax()))
+                .setP95LatencyMs(Math.min(h.percentile(0.95), g.latencyMsMax()))
                 .setCostUnknownRuns(g.costUnknownRuns())
                 .build();
     }
@@ -209,8 +209,10 @@ public final class ActivityReads {
         long output = 0;
         long tokens = 0;
         long cost = 0;
+        long slowest = 0;
         LatencyHistogram h = new LatencyHistogram();
         for (GroupRow g : rows) {
+            slowest = Math.max(slowest, g.latencyMsMax());
             runs += g.runs();
             succeeded += g.succeededRuns();
             input += g.inputTokens();
@@ -228,8 +230,9 @@ public final class ActivityReads {
                 .setOutputTokens(output)
                 .setTotalTokens(tokens)
                 .setCostMicros(cost)
-                .setP50LatencyMs(h.percentile(0.50))
-                .setP95LatencyMs(h.percentile(0.95))
+                // Interpolation inside a bucket can overshoot the slowest run; never report more.
+                .setP50LatencyMs(Math.min(h.percentile(0.50), slowest))
+                .setP95LatencyMs(Math.min(h.percentile(0.95), slowest))
                 .setCostShareRatio(ratio(cost, totalCost))
                 .build();
     }

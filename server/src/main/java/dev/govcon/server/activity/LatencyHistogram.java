@@ -123,7 +123,7 @@ public final class LatencyHistogram {
         return lowerBound(BUCKETS - 1);
     }
 
-    /** One bucket as a latency range (lo, hi], for SQL that builds a histogram from raw latencies. */
+    /** One bucket as a latency range [lo, hi), for SQL that builds a histogram from raw latencies. */
     public record Range(long lo, long hi) {
     }
 

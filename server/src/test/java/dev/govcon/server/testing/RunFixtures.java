@@ -56,7 +56,7 @@ public final class RunFixtures {
     /** Replaces the tenant's rollups with an aggregate of its run records (hour of end_time). */
     public void rebuildRollups(UUID tenantId) {
         String histogram = IntStream.rangeClosed(0, 16)
-                .mapToObj(i -> "count(*) FILTER (WHERE width_bucket(latency_ms - 1, " + BOUNDS + ") = " + i + ")")
+                .mapToObj(i -> "count(*) FILTER (WHERE width_bucket(latency_ms, " + BOUNDS + ") = " + i + ")")
                 .collect(Collectors.joining(", ", "ARRAY[", "]::bigint[]"));
         update("DELETE FROM run_rollups_hourly WHERE tenant_id = ?", tenantId);
         update("""
