@@ -8,9 +8,12 @@ import java.util.concurrent.CountDownLatch;
 import dev.govcon.proto.v1.Actor;
 import dev.govcon.proto.v1.CreateTenantRequest;
 import dev.govcon.proto.v1.CreateTenantResponse;
+import dev.govcon.server.activity.ingest.RunIngestor;
+import dev.govcon.server.activity.pricing.PriceBook;
 import dev.govcon.server.config.DatabaseOptions;
 import dev.govcon.server.config.ServerSettings;
 import dev.govcon.server.db.Database;
+import dev.govcon.server.demo.DemoData;
 import dev.govcon.server.tenancy.TenantProvisioner;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine;
@@ -54,7 +57,7 @@ public final class Main implements Callable<Integer> {
                           + "ISO-8601 duration (env GOVCON_RUN_TIMEOUT, default ${DEFAULT-VALUE}).")
     java.time.Duration runTimeout;
 
-    @Option(names = "--demo", description = "Create the demo tenant (once) and print an OWNER key for it.")
+    @Option(names = "--demo", description = "Create the demo tenant with a week of runs (once) and print an OWNER key for it.")
     boolean demo;
 
     public static void main(String[] args) {
@@ -69,6 +72,12 @@ public final class Main implements Callable<Integer> {
             TenantProvisioner.DemoAccess access = new TenantProvisioner(db).ensureDemo(COMMAND_LINE);
             System.out.println((access.createdNow() ? "Created the demo tenant " : "Demo tenant ")
                                + access.tenantId());
+            if (access.createdNow()) {
+                try (RunIngestor ingestor = new RunIngestor(db, DATABASE_PRECISION_CLOCK, new PriceBook(db))) {
+                    int runs = new DemoData(ingestor, DATABASE_PRECISION_CLOCK).load(access.tenantId(), 7, 2000, 42);
+                    System.out.println("Loaded " + runs + " demo runs over the last 7 days");
+                }
+            }
             System.out.println("Demo OWNER key (shown once): " + access.apiKey());
         }
         GovconServer server = GovconServer.start(

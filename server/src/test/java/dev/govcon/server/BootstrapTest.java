@@ -118,6 +118,26 @@ class BootstrapTest {
         }
     }
 
+    @Test
+    void demoDataIsAWeekOfRunsWrittenThroughIngestion() {
+        var t = server.newTenant("Demo Data Co");
+        int loaded;
+        try (var ingestor = new dev.govcon.server.activity.ingest.RunIngestor(server.database, server.clock,
+                new dev.govcon.server.activity.pricing.PriceBook(server.database))) {
+            loaded = new dev.govcon.server.demo.DemoData(ingestor, server.clock)
+                    .load(java.util.UUID.fromString(t.id()), 7, 100, 7);
+        }
+        assertThat(loaded).isBetween(600, 700);
+        var summary = server.get("/api/v1/activity/runs/completed/summary?start_time="
+                                 + server.clock.instant().minus(java.time.Duration.ofDays(8)) + "&end_time="
+                                 + server.clock.instant().plusSeconds(3600), t.ownerKey()).json();
+        assertThat(summary.get("runs").asLong()).isEqualTo(loaded);
+        assertThat(summary.get("failed_runs").asLong()).isPositive();
+        assertThat(summary.get("cost_micros").asLong()).isPositive();
+        assertThat(server.get("/api/v1/activity/runs/live/count", t.ownerKey()).json().get("count").asLong())
+                .isEqualTo(5);
+    }
+
     private static AdminServiceGrpc.AdminServiceBlockingStub admin(GovconClient client, String token) {
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
