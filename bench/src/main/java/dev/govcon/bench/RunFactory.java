@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.govcon.proto.v1.Run;
 import dev.govcon.proto.v1.RunStatus;
+import dev.govcon.server.demo.Skewed;
 import dev.govcon.server.wire.Times;
 
 /**
@@ -32,7 +33,7 @@ final class RunFactory {
 
     /** Not thread-safe for the random part; give each producer thread its own factory. */
     Run next() {
-        int m = skewed(MODELS.length);
+        int m = Skewed.pick(random, MODELS.length);
         boolean failed = random.nextInt(100) < 4;
         long input = 200 + random.nextInt(4000);
         Instant end = Instant.now();
@@ -41,7 +42,7 @@ final class RunFactory {
                 .setRunId(prefix + next.incrementAndGet())
                 .setModel(MODELS[m])
                 .setProvider(PROVIDERS[m])
-                .setFeature(FEATURES[skewed(FEATURES.length)])
+                .setFeature(FEATURES[Skewed.pick(random, FEATURES.length)])
                 .setEndUser("user-" + random.nextInt(5000))
                 .setEnvironment("production")
                 .setStatus(failed ? RunStatus.FAILED : RunStatus.SUCCEEDED)
@@ -61,21 +62,5 @@ final class RunFactory {
             runs.add(next());
         }
         return runs;
-    }
-
-    /** Index i with probability proportional to 1/(i+1). */
-    private int skewed(int n) {
-        double total = 0;
-        for (int i = 1; i <= n; i++) {
-            total += 1.0 / i;
-        }
-        double x = random.nextDouble() * total;
-        for (int i = 0; i < n; i++) {
-            x -= 1.0 / (i + 1);
-            if (x <= 0) {
-                return i;
-            }
-        }
-        return n - 1;
     }
 }

@@ -59,9 +59,9 @@ public final class DemoData {
             total += ingestor.record(loader, batch).getRecordedCount();
         }
         for (int i = 0; i < 5; i++) {
-            String[] model = MODELS[skewed(random, MODELS.length)];
+            String[] model = MODELS[Skewed.pick(random, MODELS.length)];
             ingestor.start(loader, Run.newBuilder().setRunId("demo-live-" + i).setProvider(model[0]).setModel(model[1])
-                    .setFeature(FEATURES[skewed(random, FEATURES.length)]).setEnvironment("production")
+                    .setFeature(FEATURES[Skewed.pick(random, FEATURES.length)]).setEnvironment("production")
                     .setStartTime(Times.ts(now.minusSeconds(random.nextInt(90)))).build());
         }
         return total;
@@ -74,34 +74,18 @@ public final class DemoData {
     }
 
     private static Run run(String id, Instant end, SplittableRandom random) {
-        int m = skewed(random, MODELS.length);
+        int m = Skewed.pick(random, MODELS.length);
         int hourOfDay = (int) ((end.getEpochSecond() / 3600) % 24);
         boolean spike = m == 1 && hourOfDay >= 14 && hourOfDay < 16;
         boolean failed = random.nextInt(100) < (spike ? 30 : 4);
         long input = 300 + random.nextInt(5000);
         int latency = 300 + random.nextInt(failed ? 20_000 : 5_000);
         return Run.newBuilder().setRunId(id).setProvider(MODELS[m][0]).setModel(MODELS[m][1])
-                .setFeature(FEATURES[skewed(random, FEATURES.length)]).setEndUser("user-" + random.nextInt(300))
+                .setFeature(FEATURES[Skewed.pick(random, FEATURES.length)]).setEndUser("user-" + random.nextInt(300))
                 .setEnvironment("production").setStatus(failed ? RunStatus.FAILED : RunStatus.SUCCEEDED)
                 .setStartTime(Times.ts(end.minusMillis(latency))).setEndTime(Times.ts(end)).setLatencyMs(latency)
                 .setInputTokens(input).setOutputTokens(failed ? 0 : 80 + random.nextInt(1200))
                 .setCachedInputTokens(random.nextInt(3) == 0 ? input / 3 : 0)
                 .setError(failed ? "provider error 529: overloaded" : "").build();
-    }
-
-    /** Index i with probability proportional to 1/(i+1). */
-    private static int skewed(SplittableRandom random, int n) {
-        double total = 0;
-        for (int i = 1; i <= n; i++) {
-            total += 1.0 / i;
-        }
-        double x = random.nextDouble() * total;
-        for (int i = 0; i < n; i++) {
-            x -= 1.0 / (i + 1);
-            if (x <= 0) {
-                return i;
-            }
-        }
-        return n - 1;
     }
 }
