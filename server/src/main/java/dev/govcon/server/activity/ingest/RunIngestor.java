@@ -10,6 +10,8 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,6 +52,7 @@ public final class RunIngestor implements AutoCloseable {
     private final PriceBook prices;
     private final ActivityReads reads;
     private final GroupCommitter committer;
+    private final List<Consumer<List<CommittedRun>>> commitListeners = new CopyOnWriteArrayList<>();
 
     public RunIngestor(Database database, Clock clock, PriceBook prices) {
         this.database = database;
@@ -82,7 +85,7 @@ public final class RunIngestor implements AutoCloseable {
         Instant now = clock.instant();
         RunValidation.completion("run", run, now);
         CompletedRun prepared = prepare(caller, runId, run, now);
-        GroupCommitter.Outcome outcome = await(committer.submit(List.of(prepared))).get(0);
+        GroupCommitter.Outcome outcome = await(commit(List.of(prepared))).get(0);
         if (outcome == GroupCommitter.Outcome.CONTRADICTS) {
             throw contradiction(runId);
         }
@@ -110,7 +113,7 @@ public final class RunIngestor implements AutoCloseable {
             RunValidation.completion(field, run, now);
             prepared.add(prepare(caller, runId, run, now));
         }
-        return summarize(prepared, await(committer.submit(prepared)), List.of());
+        return summarize(prepared, await(commit(prepared)), List.of());
     }
 
     /**
@@ -133,7 +136,7 @@ public final class RunIngestor implements AutoCloseable {
                         .setCode(e.getStatus().getCode().value()).build());
             }
         }
-        return committer.submit(prepared).thenApply(outcomes -> summarize(prepared, outcomes, rejected));
+        return commit(prepared).thenApply(outcomes -> summarize(prepared, outcomes, rejected));
     }
 
     public AppendTraceStepsResponse appendSteps(Principal caller, String pathRunId, List<TraceStep> steps) {
@@ -151,6 +154,32 @@ public final class RunIngestor implements AutoCloseable {
         });
         return AppendTraceStepsResponse.newBuilder().setAppendedCount(appended)
                 .setDuplicateCount(rows.size() - appended).build();
+    }
+
+    /**
+     * Tells {@code listener}, after each commit and before the callers are answered, which
+     * completions were newly recorded (the guard reconciles reservations and counts usage from
+     * them). A listener must be quick and must not throw.
+     */
+    public void addCommitListener(Consumer<List<CommittedRun>> listener) {
+        commitListeners.add(listener);
+    }
+
+    private CompletableFuture<List<GroupCommitter.Outcome>> commit(List<CompletedRun> prepared) {
+        return committer.submit(prepared).thenApply(outcomes -> {
+            if (!commitListeners.isEmpty()) {
+                List<CommittedRun> recorded = new ArrayList<>(prepared.size());
+                for (int i = 0; i < prepared.size(); i++) {
+                    if (outcomes.get(i) == GroupCommitter.Outcome.RECORDED) {
+                        recorded.add(CommittedRun.of(prepared.get(i)));
+                    }
+                }
+                if (!recorded.isEmpty()) {
+                    commitListeners.forEach(l -> l.accept(recorded));
+                }
+            }
+            return outcomes;
+        });
     }
 
     /** The reaper: runs RUNNING for longer than {@code timeout} become TIMED_OUT. */
