@@ -216,20 +216,32 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 
--- Returns the slices of replicas whose heartbeat stopped before p_before (a crashed server's
--- reservations die with it) and forgets those replicas. Returns how many were reclaimed.
-CREATE FUNCTION guard_reclaim(p_before timestamptz) RETURNS integer AS $$
+-- Returns every slice a replica holds and forgets the replica: on a clean shutdown, and for
+-- a crashed server once its heartbeat has stopped (its reservations died with it).
+CREATE FUNCTION guard_reclaim_replica(p_replica uuid) RETURNS integer AS $$
 DECLARE
-    dead uuid;
     l guard_leases;
     n integer := 0;
 BEGIN
+    FOR l IN SELECT * FROM guard_leases WHERE replica_id = p_replica
+             ORDER BY tenant_id, limit_id, window_start LOOP
+        PERFORM guard_release(l.tenant_id, l.limit_id, l.window_start, p_replica, l.leased);
+        n := n + 1;
+    END LOOP;
+    DELETE FROM guard_leases WHERE replica_id = p_replica;
+    DELETE FROM guard_replicas WHERE replica_id = p_replica;
+    RETURN n;
+END;
+$$ LANGUAGE plpgsql;
+
+-- Reclaims every replica whose heartbeat stopped before p_before; returns how many.
+CREATE FUNCTION guard_reclaim(p_before timestamptz) RETURNS integer AS $$
+DECLARE
+    dead uuid;
+    n integer := 0;
+BEGIN
     FOR dead IN SELECT replica_id FROM guard_replicas WHERE heartbeat_at < p_before LOOP
-        FOR l IN SELECT * FROM guard_leases WHERE replica_id = dead LOOP
-            PERFORM guard_release(l.tenant_id, l.limit_id, l.window_start, dead, l.leased);
-        END LOOP;
-        DELETE FROM guard_leases WHERE replica_id = dead;
-        DELETE FROM guard_replicas WHERE replica_id = dead;
+        PERFORM guard_reclaim_replica(dead);
         n := n + 1;
     END LOOP;
     RETURN n;

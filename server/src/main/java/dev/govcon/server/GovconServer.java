@@ -32,6 +32,7 @@ import dev.govcon.server.connectivity.ConnectivityService;
 import dev.govcon.server.db.ChangeListener;
 import dev.govcon.server.db.Database;
 import dev.govcon.server.errors.UnexpectedErrors;
+import dev.govcon.server.guard.Guard;
 import dev.govcon.server.jobs.Job;
 import dev.govcon.server.jobs.JobScheduler;
 import dev.govcon.server.jobs.JobsReads;
@@ -59,11 +60,14 @@ public final class GovconServer implements AutoCloseable {
     private final Server server;
     private final JobScheduler jobs;
     private final JobsReads jobsReads;
+    private final Guard guard;
     /** Closed in reverse order of creation when the server stops. */
     private final List<AutoCloseable> parts;
 
-    private GovconServer(Server server, JobScheduler jobs, JobsReads jobsReads, List<AutoCloseable> parts) {
+    private GovconServer(Server server, JobScheduler jobs, JobsReads jobsReads, Guard guard,
+                         List<AutoCloseable> parts) {
         this.server = server;
+        this.guard = guard;
         this.jobs = jobs;
         this.jobsReads = jobsReads;
         this.parts = parts;
@@ -95,13 +99,15 @@ public final class GovconServer implements AutoCloseable {
         ChangeListener changes = add(parts, new ChangeListener(database));
         changes.subscribe(authenticator::onChange);
         changes.subscribe(prices::onChange);
+        Guard guard = add(parts, new Guard(database, clock, prices, settings.runTimeout()));
+        guard.start(changes, ingestor);
         changes.start();
 
         List<BindableService> services = new ArrayList<>();
         services.add(new AccountsService(database, clock));
         services.add(new ConnectivityService(database, clock));
         services.add(new AdminService(new TenantProvisioner(database)));
-        services.add(new RuntimeService(ingestor));
+        services.add(new RuntimeService(ingestor, guard));
         JobsReads jobsReads = new JobsReads(database, clock);
         services.add(new ActivityService(database, clock, prices, jobsReads));
         services.add(new LogsService(database, clock));
@@ -117,7 +123,7 @@ public final class GovconServer implements AutoCloseable {
         jobList.addAll(extraJobs);
         JobScheduler jobs = new JobScheduler(database, clock, jobList, jobSettings).start();
         log.info("govcon serving gRPC, REST, /docs and /metrics on port {}", server.activeLocalPort());
-        return new GovconServer(server, jobs, jobsReads, parts);
+        return new GovconServer(server, jobs, jobsReads, guard, parts);
     }
 
     private static <T extends AutoCloseable> T add(List<AutoCloseable> parts, T part) {
@@ -155,6 +161,11 @@ public final class GovconServer implements AutoCloseable {
     }
 
     /** The background job scheduler ({@code runNow} for tests and operators). */
+    /** The guard, for tests that expire reservations or flush violations without waiting. */
+    public Guard guard() {
+        return guard;
+    }
+
     public JobScheduler jobs() {
         return jobs;
     }

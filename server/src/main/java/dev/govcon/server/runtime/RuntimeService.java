@@ -2,6 +2,8 @@ package dev.govcon.server.runtime;
 
 import dev.govcon.proto.v1.AppendTraceStepsRequest;
 import dev.govcon.proto.v1.AppendTraceStepsResponse;
+import dev.govcon.proto.v1.CheckGuardRequest;
+import dev.govcon.proto.v1.CheckGuardResponse;
 import dev.govcon.proto.v1.CompleteRunRequest;
 import dev.govcon.proto.v1.CompleteRunResponse;
 import dev.govcon.proto.v1.RecordRunsRequest;
@@ -12,20 +14,25 @@ import dev.govcon.proto.v1.StartRunResponse;
 import dev.govcon.proto.v1.StreamRunsAck;
 import dev.govcon.proto.v1.StreamRunsRequest;
 import dev.govcon.server.activity.ingest.RunIngestor;
+import dev.govcon.server.guard.Guard;
 import dev.govcon.server.wire.Rpc;
 import io.grpc.stub.StreamObserver;
 
 import static dev.govcon.server.auth.AuthInterceptor.principal;
 
-/**
- * The SDK hot path. Ingestion is here; the guard check (CheckGuard) belongs to the policies
- * issue and answers UNIMPLEMENTED until it lands.
- */
+/** The SDK hot path: the guard check before an LLM call, run ingestion after it. */
 public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
     private final RunIngestor ingestor;
+    private final Guard guard;
 
-    public RuntimeService(RunIngestor ingestor) {
+    public RuntimeService(RunIngestor ingestor, Guard guard) {
         this.ingestor = ingestor;
+        this.guard = guard;
+    }
+
+    @Override
+    public void checkGuard(CheckGuardRequest request, StreamObserver<CheckGuardResponse> response) {
+        Rpc.unary(response, () -> guard.check(principal(), request));
     }
 
     @Override

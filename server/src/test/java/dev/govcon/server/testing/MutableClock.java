@@ -24,6 +24,10 @@ public final class MutableClock extends Clock {
         now = now.plus(d);
     }
 
+    public void set(Instant t) {
+        now = t.truncatedTo(ChronoUnit.MICROS);
+    }
+
     @Override
     public ZoneId getZone() {
         return ZoneOffset.UTC;

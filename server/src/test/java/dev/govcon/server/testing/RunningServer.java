@@ -45,7 +45,11 @@ public final class RunningServer implements AutoCloseable {
     }
 
     public static RunningServer start(Database database) {
-        MutableClock clock = MutableClock.ofNow();
+        return start(database, MutableClock.ofNow());
+    }
+
+    /** Several servers on one database with one clock behave as replicas of one cluster. */
+    public static RunningServer start(Database database, MutableClock clock) {
         // Background jobs run only when a test asks (server.jobs().runNow(...)).
         GovconServer server = GovconServer.start(new ServerSettings(0, ADMIN_TOKEN, List.of("*"), 1),
                                                  database, clock, GovconServer.newMeterRegistry(),

@@ -4,22 +4,22 @@ import java.time.Duration;
 import java.util.regex.Pattern;
 
 /** What a run may carry; anything beyond is INVALID_ARGUMENT naming the field. */
-final class RunLimits {
-    static final Pattern RUN_ID = Pattern.compile("^[A-Za-z0-9._:-]{1,128}$");
-    static final int MAX_LABEL = 200;          // model, provider, feature, end_user, ...
-    static final int MAX_ERROR = 4096;
-    static final int MAX_METADATA_KEYS = 64;
-    static final int MAX_METADATA_KEY = 128;
-    static final int MAX_METADATA_VALUE = 1024;
+public final class RunLimits {
+    public static final Pattern RUN_ID = Pattern.compile("^[A-Za-z0-9._:-]{1,128}$");
+    public static final int MAX_LABEL = 200;          // model, provider, feature, end_user, ...
+    public static final int MAX_ERROR = 4096;
+    public static final int MAX_METADATA_KEYS = 64;
+    public static final int MAX_METADATA_KEY = 128;
+    public static final int MAX_METADATA_VALUE = 1024;
     /** Per token class; far above any real call, low enough that costs cannot overflow. */
-    static final long MAX_TOKENS = 10_000_000_000L;
-    static final long MAX_COST_MICROS = 1_000_000_000_000_000L; // one billion dollars
-    static final long MAX_LATENCY_MS = Duration.ofDays(7).toMillis();
+    public static final long MAX_TOKENS = 10_000_000_000L;
+    public static final long MAX_COST_MICROS = 1_000_000_000_000_000L; // one billion dollars
+    public static final long MAX_LATENCY_MS = Duration.ofDays(7).toMillis();
     /** Clocks drift: a run may end a little in the future of the server's clock. */
-    static final Duration MAX_CLOCK_SKEW = Duration.ofHours(1);
-    static final int MAX_BATCH = 1000;
-    static final int MAX_TRACE_STEPS = 1000;
-    static final int MAX_SUMMARY = 4096;
+    public static final Duration MAX_CLOCK_SKEW = Duration.ofHours(1);
+    public static final int MAX_BATCH = 1000;
+    public static final int MAX_TRACE_STEPS = 1000;
+    public static final int MAX_SUMMARY = 4096;
 
     private RunLimits() {
     }
