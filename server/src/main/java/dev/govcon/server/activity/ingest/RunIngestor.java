@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -206,7 +205,7 @@ public final class RunIngestor implements AutoCloseable {
             source = priced.source();
             unknown = source == dev.govcon.proto.v1.CostSource.COST_SOURCE_UNKNOWN;
         }
-        return new CompletedRun(caller.tenantId(), runId, UUID.randomUUID(), run.getModel(), run.getProvider(),
+        return new CompletedRun(caller.tenantId(), runId, run.getModel(), run.getProvider(),
                 run.getFeature(), run.getEndUser(), run.getIntegrationId(), run.getEnvironment(),
                 run.getStatus().name(), start, end, run.getInputTokens(), run.getOutputTokens(),
                 run.getCachedInputTokens(), run.getCacheWriteTokens(), run.getReasoningTokens(), cost, source,

@@ -16,7 +16,7 @@ import java.util.UUID;
 final class StagingRows {
     private static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0,
                                           0, 0, 0, 0, 0, 0, 0, 0};
-    private static final short COLUMNS = 28;
+    private static final short COLUMNS = 27;
     /** timestamptz counts microseconds from 2000-01-01T00:00:00Z. */
     private static final long POSTGRES_EPOCH_SECONDS = 946_684_800L;
 
@@ -33,7 +33,6 @@ final class StagingRows {
             int32Field(i);
             uuidField(r.tenantId());
             textField(r.runId());
-            uuidField(r.recordId());
             textField(r.model());
             textField(r.provider());
             textField(r.feature());
