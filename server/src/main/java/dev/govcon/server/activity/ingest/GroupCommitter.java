@@ -38,8 +38,8 @@ final class GroupCommitter implements AutoCloseable {
     private volatile boolean running = true;
 
     /**
-     * @param writerCount concurrent writers; while one commits, another gathers the next group,
-     *                    so the database works on two groups at once
+     * @param writerCount concurrent writers: while one commits, others gather and write the
+     *                    next groups, so the database works on several groups at once
      */
     GroupCommitter(Database database, int writerCount) {
         this.database = database;

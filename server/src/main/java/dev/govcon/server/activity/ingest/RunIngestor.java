@@ -43,8 +43,12 @@ import io.grpc.StatusRuntimeException;
  */
 public final class RunIngestor implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Two writers keep PostgreSQL busy while the next group is gathered (measured in bench/). */
-    private static final int WRITERS = Integer.getInteger("govcon.ingest.writers", 2);
+    /**
+     * Groups written at once: while one waits for its WAL flush or for a rollup row another
+     * holds, the others insert (bench/: 4 writers kept up with 4 COPY connections, 2 did not;
+     * see docs/PERFORMANCE.md). Each holds a pooled connection only while it writes.
+     */
+    private static final int WRITERS = Integer.getInteger("govcon.ingest.writers", 4);
 
     private final Database database;
     private final Clock clock;
