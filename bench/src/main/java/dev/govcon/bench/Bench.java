@@ -39,7 +39,8 @@ public final class Bench implements Callable<Integer> {
             completionCandidates = Names.class)
     List<String> scenarios;
 
-    @Option(names = "--warmup", defaultValue = "5s", description = "Warm-up per scenario, not counted (default ${DEFAULT-VALUE}).")
+    /** Long enough for the server's JIT to settle on a busy 2-core machine (see docs/PERFORMANCE.md). */
+    @Option(names = "--warmup", defaultValue = "20s", description = "Warm-up per scenario, not counted (default ${DEFAULT-VALUE}).")
     String warmup;
 
     @Option(names = "--duration", defaultValue = "20s", description = "Measured time per scenario (default ${DEFAULT-VALUE}).")
