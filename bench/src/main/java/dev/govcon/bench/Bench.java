@@ -1,13 +1,16 @@
 package dev.govcon.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 import dev.govcon.server.db.Database;
 import dev.govcon.server.db.DatabaseSettings;
@@ -61,6 +64,9 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--db-password", defaultValue = "")
     String dbPassword;
 
+    @Option(names = "--keep", description = "Keep the server's output and GC log (the database is always removed).")
+    boolean keep;
+
     @Option(names = "--server-java-opts", defaultValue = "-Xmx1g",
             description = "JVM options of the server process (default ${DEFAULT-VALUE}), e.g. to add "
                           + "-XX:StartFlightRecording=filename=server.jfr")
@@ -96,6 +102,17 @@ public final class Bench implements Callable<Integer> {
         Duration warm = Duration.parse("PT" + warmup.toUpperCase());
         Duration measured = Duration.parse("PT" + duration.toUpperCase());
         Path work = Files.createTempDirectory("govcon-bench");
+        boolean done = false;
+        try {
+            run(chosen, warm, measured, work);
+            done = true;
+        } finally {
+            cleanUp(work, keep || !done);
+        }
+        return 0;
+    }
+
+    private void run(List<Scenario> chosen, Duration warm, Duration measured, Path work) throws Exception {
         Path pgData = work.resolve("pg");
         EmbeddedDatabase embedded = dbUrl == null ? EmbeddedDatabase.start(pgData, pgSettings) : null;
         String url = embedded == null ? dbUrl : embedded.jdbcUrl();
@@ -123,7 +140,30 @@ public final class Bench implements Callable<Integer> {
             }
         }
         print(results, server);
-        return 0;
+    }
+
+    /**
+     * The database goes in any case (a run writes gigabytes); the server's output and GC log
+     * stay when asked to or when the run failed.
+     */
+    private static void cleanUp(Path work, boolean keepLogs) throws IOException {
+        deleteTree(work.resolve("pg"));
+        if (keepLogs) {
+            System.err.println("server output and GC log kept in " + work);
+        } else {
+            deleteTree(work);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     static void print(List<Result> results, ServerProcess server) {
