@@ -1,15 +1,19 @@
 package dev.govcon.bench;
 
+import java.time.Duration;
+
 import dev.govcon.proto.v1.Actor;
 import dev.govcon.proto.v1.CreateTenantRequest;
 import dev.govcon.proto.v1.CreateTenantResponse;
 import dev.govcon.sdk.GovconClient;
-import dev.govcon.server.GovconServer;
 import dev.govcon.server.db.Database;
 import dev.govcon.server.tenancy.TenantProvisioner;
 
-/** The server and database under test, and a fresh tenant for each scenario. */
-record BenchContext(Database database, GovconServer server, int batchSize, int concurrency) {
+/**
+ * The database and the server process under test, and a fresh tenant for each scenario.
+ * {@code database} is the load generator's own pool (tenants, the COPY baseline).
+ */
+record BenchContext(Database database, int serverPort, CpuMeter cpu, int batchSize, int concurrency) {
 
     record Tenant(String id, String key) {
     }
@@ -22,6 +26,10 @@ record BenchContext(Database database, GovconServer server, int batchSize, int c
     }
 
     GovconClient client(String key) {
-        return GovconClient.builder().target("127.0.0.1", server.port()).plaintext().apiKey(key).build();
+        return GovconClient.builder().target("127.0.0.1", serverPort).plaintext().apiKey(key).build();
+    }
+
+    Window window(Duration warmup, Duration measured) {
+        return new Window(warmup, measured, cpu);
     }
 }

@@ -33,7 +33,7 @@ final class CopyScenario implements Scenario {
     @Override
     public Result run(BenchContext ctx, Duration warmup, Duration measured) throws Exception {
         BenchContext.Tenant tenant = ctx.newTenant("Bench Copy " + UUID.randomUUID());
-        Window window = new Window(warmup, measured);
+        Window window = ctx.window(warmup, measured);
         ExecutorService pool = Executors.newFixedThreadPool(ctx.concurrency());
         List<Future<?>> workers = new ArrayList<>();
         for (int w = 0; w < ctx.concurrency(); w++) {

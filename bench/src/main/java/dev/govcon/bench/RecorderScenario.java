@@ -4,14 +4,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
 
 import dev.govcon.sdk.GovconClient;
 import dev.govcon.sdk.RecorderOptions;
 import dev.govcon.sdk.RunRecorder;
 
 /**
- * The SDK's asynchronous batching recorder, fed as fast as the application threads can:
- * when its queue is full, a producer waits a moment (a real application would drop or
+ * The SDK's asynchronous batching recorder (default options but the batch size, so
+ * {@code maxInFlight} batches in flight), fed as fast as the application threads can: when
+ * its queue is full, a producer waits a millisecond (a real application would drop or
  * sample). Runs/s is what the recorder got acknowledged in the measured window.
  */
 final class RecorderScenario implements Scenario {
@@ -28,7 +30,7 @@ final class RecorderScenario implements Scenario {
     @Override
     public Result run(BenchContext ctx, Duration warmup, Duration measured) throws Exception {
         BenchContext.Tenant tenant = ctx.newTenant("Bench Recorder " + UUID.randomUUID());
-        Window window = new Window(warmup, measured);
+        Window window = ctx.window(warmup, measured);
         List<Thread> threads = new ArrayList<>();
         try (GovconClient client = ctx.client(tenant.key())) {
             for (int w = 0; w < ctx.concurrency(); w++) {
@@ -52,8 +54,8 @@ final class RecorderScenario implements Scenario {
         try (recorder) {
             while (window.open()) {
                 if (!recorder.record(runs.next())) {
-                    Thread.onSpinWait();
-                    Thread.yield();
+                    // Full: wait without spinning, which would take CPU from the server and database.
+                    LockSupport.parkNanos(1_000_000);
                 }
                 long now = recorder.recordedCount() + recorder.duplicateCount();
                 if (now > acknowledged) {

@@ -32,7 +32,7 @@ final class StreamScenario implements Scenario {
     @Override
     public Result run(BenchContext ctx, Duration warmup, Duration measured) throws Exception {
         BenchContext.Tenant tenant = ctx.newTenant("Bench Stream " + UUID.randomUUID());
-        Window window = new Window(warmup, measured);
+        Window window = ctx.window(warmup, measured);
         List<Thread> threads = new ArrayList<>();
         try (GovconClient client = ctx.client(tenant.key())) {
             for (int w = 0; w < ctx.concurrency(); w++) {

@@ -16,6 +16,7 @@ import io.grpc.Status;
  *   <caption>Defaults</caption>
  *   <tr><td>capacity</td><td>10,000 runs waiting to be sent</td></tr>
  *   <tr><td>maxBatchSize</td><td>500 (at most 1000, the server's limit)</td></tr>
+ *   <tr><td>maxInFlight</td><td>4 batches sent and not yet answered</td></tr>
  *   <tr><td>flushInterval</td><td>200 ms</td></tr>
  *   <tr><td>maxRetries</td><td>5 (retries after the first attempt)</td></tr>
  *   <tr><td>initialBackoff / maxBackoff</td><td>100 ms / 5 s</td></tr>
@@ -26,11 +27,14 @@ import io.grpc.Status;
 public final class RecorderOptions {
     /** The server accepts at most this many runs per RecordRuns call. */
     public static final int MAX_BATCH_SIZE_LIMIT = 1000;
+    /** The most batches a recorder may have in flight at once. */
+    public static final int MAX_IN_FLIGHT_LIMIT = 64;
 
     private static final RecorderOptions DEFAULTS = builder().build();
 
     private final int capacity;
     private final int maxBatchSize;
+    private final int maxInFlight;
     private final Duration flushInterval;
     private final int maxRetries;
     private final Duration initialBackoff;
@@ -42,6 +46,7 @@ public final class RecorderOptions {
     private RecorderOptions(Builder b) {
         this.capacity = b.capacity;
         this.maxBatchSize = b.maxBatchSize;
+        this.maxInFlight = b.maxInFlight;
         this.flushInterval = b.flushInterval;
         this.maxRetries = b.maxRetries;
         this.initialBackoff = b.initialBackoff;
@@ -63,6 +68,7 @@ public final class RecorderOptions {
         Builder b = new Builder();
         b.capacity = capacity;
         b.maxBatchSize = maxBatchSize;
+        b.maxInFlight = maxInFlight;
         b.flushInterval = flushInterval;
         b.maxRetries = maxRetries;
         b.initialBackoff = initialBackoff;
@@ -79,6 +85,10 @@ public final class RecorderOptions {
 
     public int maxBatchSize() {
         return maxBatchSize;
+    }
+
+    public int maxInFlight() {
+        return maxInFlight;
     }
 
     public Duration flushInterval() {
@@ -114,6 +124,7 @@ public final class RecorderOptions {
     public static final class Builder {
         private int capacity = 10_000;
         private int maxBatchSize = 500;
+        private int maxInFlight = 4;
         private Duration flushInterval = Duration.ofMillis(200);
         private int maxRetries = 5;
         private Duration initialBackoff = Duration.ofMillis(100);
@@ -126,8 +137,8 @@ public final class RecorderOptions {
         }
 
         /**
-         * How many runs may wait to be sent (default 10,000); the batch being sent does not
-         * count. When it is full, {@link RunRecorder#record} drops the run.
+         * How many runs may wait to be sent (default 10,000); batches being sent do not count.
+         * When it is full, {@link RunRecorder#record} drops the run.
          */
         public Builder capacity(int capacity) {
             if (capacity < 1) {
@@ -143,6 +154,18 @@ public final class RecorderOptions {
                 throw new IllegalArgumentException("maxBatchSize must be between 1 and " + MAX_BATCH_SIZE_LIMIT);
             }
             this.maxBatchSize = maxBatchSize;
+            return this;
+        }
+
+        /**
+         * Batches sent and not yet answered, 1 to {@value #MAX_IN_FLIGHT_LIMIT} (default 4): one
+         * thread each. 1 sends a batch only after the previous one was answered.
+         */
+        public Builder maxInFlight(int maxInFlight) {
+            if (maxInFlight < 1 || maxInFlight > MAX_IN_FLIGHT_LIMIT) {
+                throw new IllegalArgumentException("maxInFlight must be between 1 and " + MAX_IN_FLIGHT_LIMIT);
+            }
+            this.maxInFlight = maxInFlight;
             return this;
         }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -44,10 +45,12 @@ import io.grpc.Status;
  * }</pre>
  *
  * <p><b>How it works.</b> {@link #record(Run)} puts the run on a bounded queue and returns at
- * once. A single daemon thread ({@value #THREAD_NAME}) takes up to {@code maxBatchSize} runs
- * and sends them with one {@code RecordRuns} call when the batch is full, when the oldest
- * queued run has waited {@code flushInterval}, or when {@link #flush()} or {@link #close()}
- * asks for it. One batch is in flight at a time; while it is, new runs accumulate in the
+ * once. Daemon threads ({@value #THREAD_NAME}, {@code maxInFlight} of them) each take up to
+ * {@code maxBatchSize} runs and send them with one {@code RecordRuns} call when the batch is
+ * full, when the oldest queued run has waited {@code flushInterval}, or when {@link #flush()}
+ * or {@link #close()} asks for it. So at most {@code maxInFlight} batches are in flight at a
+ * time (default 4: the server commits concurrent batches together, so a busy recorder keeps
+ * up without waiting a round trip per batch); while they are, new runs accumulate in the
  * queue.
  *
  * <p><b>Delivery.</b> A run without a {@code run_id} is given a random UUID before it is
@@ -62,9 +65,10 @@ import io.grpc.Status;
  * ({@code RUN_ACK_REJECTED} in the response, e.g. a completion contradicting the stored
  * one) go to {@code onFailed} one at a time and are counted as failed too.
  *
- * <p><b>Ordering</b> is not guaranteed: runs are usually sent in the order they were queued,
- * but a batch holds each run id at most once, and nothing orders runs across recorders,
- * processes or retries. The server does not depend on order.
+ * <p><b>Ordering</b> is not guaranteed: runs are taken off the queue in the order they were
+ * queued, but batches in flight together may be written in any order, a batch holds each run
+ * id at most once, and nothing orders runs across recorders, processes or retries. The server
+ * does not depend on order.
  *
  * <p><b>Back-pressure.</b> When {@code capacity} runs are waiting, {@link #record(Run)} drops
  * the new run: it returns false, counts it in {@link #droppedCount()} and calls
@@ -72,12 +76,12 @@ import io.grpc.Status;
  * {@code "closed"}.
  *
  * <p><b>Threads.</b> All methods are thread-safe. {@code onDropped} runs on the thread that
- * called {@code record} (or {@code close}); {@code onFailed} runs on the recorder's thread,
- * which it holds up, so keep both quick; exceptions they throw are logged and ignored.
- * Do not call {@link #flush()} or {@link #close()} from a callback.
+ * called {@code record} (or {@code close}); {@code onFailed} runs on one of the recorder's
+ * threads, one call at a time, and holds it up, so keep both quick; exceptions they throw are
+ * logged and ignored. Do not call {@link #flush()} or {@link #close()} from a callback.
  */
 public final class RunRecorder implements AutoCloseable {
-    /** The name of the recorder's background thread. */
+    /** The name of the recorder's background threads. */
     public static final String THREAD_NAME = "govcon-run-recorder";
     /** Drop reason: the queue held {@code capacity} runs. */
     public static final String QUEUE_FULL = "queue_full";
@@ -93,21 +97,29 @@ public final class RunRecorder implements AutoCloseable {
     private record Entry(Run run, long queuedAtNanos) {
     }
 
+    /** Runs taken off the queue together; {@code start} is the queue position of the first. */
+    private record Batch(long start, List<Run> runs) {
+    }
+
     private final RuntimeServiceGrpc.RuntimeServiceFutureStub stub;
     private final RecorderOptions options;
     private final Consumer<RunRecorder> onClosed;
     private final long flushIntervalNanos;
 
     private final ReentrantLock lock = new ReentrantLock();
-    /** Signalled to the sender: runs arrived, a flush was asked for, or closing. */
+    /** Signalled to the senders: runs arrived, a flush was asked for, or closing. */
     private final Condition wake = lock.newCondition();
     /** Signalled to flush(): a batch finished. */
     private final Condition progress = lock.newCondition();
-    // Guarded by lock:
+    /** onFailed is called by one sender at a time. */
+    private final Object callbackLock = new Object();
+    // Guarded by lock. Runs are numbered by queue position, from 0.
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
+    private final TreeSet<Long> inFlight = new TreeSet<>(); // start of each batch being sent
     private long queuedTotal;     // runs ever accepted
-    private long completedTotal;  // runs finished (acknowledged, failed or dropped at close), in queue order
-    private long flushTarget;     // flush() waits until completedTotal reaches this
+    private long takenTotal;      // runs taken off the queue (to be sent, or dropped at close)
+    private long finishedTotal;   // runs acknowledged, failed or dropped at close
+    private long flushTarget;     // flush() waits until every run before this position finished
     private boolean closed;
     private boolean stopping;
     private boolean abandon;
@@ -117,7 +129,7 @@ public final class RunRecorder implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
-    private final Thread sender;
+    private final List<Thread> senders = new ArrayList<>();
 
     RunRecorder(RuntimeServiceGrpc.RuntimeServiceFutureStub stub, RecorderOptions options,
                 Consumer<RunRecorder> onClosed) {
@@ -125,9 +137,12 @@ public final class RunRecorder implements AutoCloseable {
         this.options = Objects.requireNonNull(options, "options");
         this.onClosed = onClosed;
         this.flushIntervalNanos = options.flushInterval().toNanos();
-        this.sender = new Thread(this::runSender, THREAD_NAME);
-        this.sender.setDaemon(true);
-        this.sender.start();
+        for (int i = 0; i < options.maxInFlight(); i++) {
+            Thread sender = new Thread(this::runSender, THREAD_NAME);
+            sender.setDaemon(true);
+            senders.add(sender);
+        }
+        senders.forEach(Thread::start);
     }
 
     public RecorderOptions options() {
@@ -191,13 +206,13 @@ public final class RunRecorder implements AutoCloseable {
     }
 
     private boolean awaitFlushed(long timeoutNanos) {
-        if (Thread.currentThread() == sender) {
+        if (senders.contains(Thread.currentThread())) {
             throw new IllegalStateException("flush() must not be called from a recorder callback");
         }
         lock.lock();
         try {
             long target = queuedTotal;
-            if (completedTotal >= target) {
+            if (settled() >= target) {
                 return true;
             }
             if (target > flushTarget) {
@@ -205,7 +220,7 @@ public final class RunRecorder implements AutoCloseable {
                 wake.signal();
             }
             long nanos = timeoutNanos;
-            while (completedTotal < target) {
+            while (settled() < target) {
                 if (timeoutNanos < 0) {
                     progress.await();
                 } else {
@@ -233,7 +248,7 @@ public final class RunRecorder implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (Thread.currentThread() == sender) {
+        if (senders.contains(Thread.currentThread())) {
             throw new IllegalStateException("close() must not be called from a recorder callback");
         }
         lock.lock();
@@ -242,7 +257,7 @@ public final class RunRecorder implements AutoCloseable {
                 return;
             }
             closed = true;
-            wake.signal();
+            wake.signalAll();
         } finally {
             lock.unlock();
         }
@@ -252,15 +267,18 @@ public final class RunRecorder implements AutoCloseable {
             try {
                 stopping = true;
                 abandon = !flushed;
-                wake.signal();
+                wake.signalAll();
             } finally {
                 lock.unlock();
             }
             if (!flushed) {
-                sender.interrupt();
+                senders.forEach(Thread::interrupt);
             }
             try {
-                sender.join(TimeUnit.SECONDS.toMillis(2));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                for (Thread sender : senders) {
+                    TimeUnit.NANOSECONDS.timedJoin(sender, Math.max(1, deadline - System.nanoTime()));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -271,7 +289,8 @@ public final class RunRecorder implements AutoCloseable {
                     left.add(e.run());
                 }
                 queue.clear();
-                completedTotal += left.size();
+                takenTotal += left.size();
+                finishedTotal += left.size();
                 progress.signalAll();
             } finally {
                 lock.unlock();
@@ -311,10 +330,15 @@ public final class RunRecorder implements AutoCloseable {
     public long pendingCount() {
         lock.lock();
         try {
-            return queuedTotal - completedTotal;
+            return queuedTotal - finishedTotal;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Every run queued before this position has finished. Call with the lock held. */
+    private long settled() {
+        return inFlight.isEmpty() ? takenTotal : inFlight.first();
     }
 
     public RecorderStats stats() {
@@ -322,22 +346,23 @@ public final class RunRecorder implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------------------------
-    // The sender thread
+    // The sender threads
     // ------------------------------------------------------------------------------------
 
     private void runSender() {
         try {
             while (true) {
-                List<Run> batch = nextBatch();
+                Batch batch = nextBatch();
                 if (batch == null) {
                     return;
                 }
                 try {
-                    send(batch);
+                    send(batch.runs());
                 } finally {
                     lock.lock();
                     try {
-                        completedTotal += batch.size();
+                        inFlight.remove(batch.start());
+                        finishedTotal += batch.runs().size();
                         progress.signalAll();
                     } finally {
                         lock.unlock();
@@ -353,7 +378,7 @@ public final class RunRecorder implements AutoCloseable {
     }
 
     /** Waits until a batch is due and takes it; null when the recorder is stopping. */
-    private List<Run> nextBatch() throws InterruptedException {
+    private Batch nextBatch() throws InterruptedException {
         lock.lock();
         try {
             while (true) {
@@ -364,7 +389,7 @@ public final class RunRecorder implements AutoCloseable {
                     wake.await();
                     continue;
                 }
-                if (queue.size() >= options.maxBatchSize() || closed || flushTarget > completedTotal) {
+                if (due()) {
                     break;
                 }
                 long wait = queue.peekFirst().queuedAtNanos() + flushIntervalNanos - System.nanoTime();
@@ -384,10 +409,21 @@ public final class RunRecorder implements AutoCloseable {
                 queue.pollFirst();
                 batch.add(run);
             }
-            return batch;
+            long start = takenTotal;
+            takenTotal += batch.size();
+            inFlight.add(start);
+            if (!queue.isEmpty() && due()) {
+                wake.signal(); // another batch is ready for another sender
+            }
+            return new Batch(start, batch);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A batch should go now, without waiting for the flush interval. Call with the lock held. */
+    private boolean due() {
+        return queue.size() >= options.maxBatchSize() || closed || flushTarget > takenTotal;
     }
 
     private void send(List<Run> batch) throws InterruptedException {
@@ -477,10 +513,12 @@ public final class RunRecorder implements AutoCloseable {
                     new Object[] {runs.size(), status});
             return;
         }
-        try {
-            callback.accept(List.copyOf(runs), status);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "govcon run recorder: onFailed callback threw", e);
+        synchronized (callbackLock) {
+            try {
+                callback.accept(List.copyOf(runs), status);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "govcon run recorder: onFailed callback threw", e);
+            }
         }
     }
 

@@ -38,6 +38,7 @@ final class FakeRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase
     private Status failStatus;
     private boolean writeBeforeFailing;
     private volatile CountDownLatch hold;
+    private volatile String holdRunId;
     private volatile CountDownLatch firstCall = new CountDownLatch(1);
 
     /** The next n RecordRuns calls fail with status, after writing the runs if writeFirst. */
@@ -50,6 +51,15 @@ final class FakeRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase
     /** RecordRuns calls block until the returned latch is counted down. */
     CountDownLatch holdCalls() {
         CountDownLatch latch = new CountDownLatch(1);
+        holdRunId = null;
+        hold = latch;
+        return latch;
+    }
+
+    /** As {@link #holdCalls()}, only for calls that carry the run {@code runId}. */
+    CountDownLatch holdCallsWith(String runId) {
+        CountDownLatch latch = new CountDownLatch(1);
+        holdRunId = runId;
         hold = latch;
         return latch;
     }
@@ -84,7 +94,8 @@ final class FakeRuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase
         }
         firstCall.countDown();
         CountDownLatch h = hold;
-        if (h != null) {
+        String only = holdRunId;
+        if (h != null && (only == null || ids.contains(only))) {
             try {
                 if (!h.await(30, TimeUnit.SECONDS)) {
                     out.onError(Status.INTERNAL.withDescription("test hold timed out").asRuntimeException());

@@ -228,7 +228,8 @@ class RunsTest {
         List<String> drops = new CopyOnWriteArrayList<>();
         CountDownLatch arrived = service.nextCall();
         CountDownLatch release = service.holdCalls();
-        try (RunRecorder recorder = client.newRecorder(fast().capacity(10).maxBatchSize(5)
+        // One batch in flight, so that the queue fills behind it.
+        try (RunRecorder recorder = client.newRecorder(fast().capacity(10).maxBatchSize(5).maxInFlight(1)
                 .onDropped((run, reason) -> drops.add(run.getRunId() + ":" + reason)).build())) {
             runs("a", 5).forEach(recorder::record);        // a full batch: sent, held by the server
             assertThat(arrived.await(5, TimeUnit.SECONDS)).isTrue();
@@ -293,7 +294,7 @@ class RunsTest {
         CountDownLatch arrived = service.nextCall();
         CountDownLatch release = service.holdCalls();
         try {
-            RunRecorder recorder = client.newRecorder(fast().maxBatchSize(2).closeTimeout(Duration.ofMillis(200))
+            RunRecorder recorder = client.newRecorder(fast().maxBatchSize(2).maxInFlight(1).closeTimeout(Duration.ofMillis(200))
                     .onDropped((run, reason) -> drops.add(reason))
                     .onFailed((runs, status) -> failures.add(status)).build());
             runs("t", 3).forEach(recorder::record);
@@ -305,6 +306,53 @@ class RunsTest {
             assertThat(recorder.flush(Duration.ofMillis(10))).isTrue();
         } finally {
             release.countDown();
+        }
+    }
+
+    @Test
+    void keepsAtMostMaxInFlightBatchesInFlight() throws Exception {
+        CountDownLatch release = service.holdCalls();
+        try (RunRecorder recorder = client.newRecorder(fast().maxBatchSize(5).maxInFlight(3).build())) {
+            runs("f", 30).forEach(recorder::record);
+            awaitCalls(3);
+            // The server holds three batches; the other three wait in the queue, unsent.
+            assertThat(recorder.flush(Duration.ofMillis(300))).isFalse();
+            assertThat(service.calls()).hasSize(3).allSatisfy(ids -> assertThat(ids).hasSize(5));
+            assertThat(recorder.pendingCount()).isEqualTo(30);
+            release.countDown();
+            recorder.flush();
+            assertThat(service.calls()).hasSize(6);
+            assertThat(service.stored).hasSize(30);
+            assertThat(recorder.stats()).isEqualTo(new RecorderStats(30, 0, 0, 0, 0));
+        }
+    }
+
+    @Test
+    void flushWaitsForAnEarlierBatchThatIsAnsweredAfterALaterOne() throws Exception {
+        CountDownLatch release = service.holdCallsWith("a0");
+        try (RunRecorder recorder = client.newRecorder(fast().maxBatchSize(2).maxInFlight(2).build())) {
+            runs("a", 2).forEach(recorder::record);   // first batch: held by the server
+            runs("b", 2).forEach(recorder::record);   // second batch: answered at once
+            await(() -> recorder.recordedCount() == 2);
+            assertThat(service.stored).containsOnlyKeys("b0", "b1");
+            assertThat(recorder.flush(Duration.ofMillis(200))).isFalse();
+            assertThat(recorder.pendingCount()).isEqualTo(2);
+            release.countDown();
+            assertThat(recorder.flush(Duration.ofSeconds(5))).isTrue();
+            assertThat(service.stored).containsOnlyKeys("a0", "a1", "b0", "b1");
+            assertThat(recorder.stats()).isEqualTo(new RecorderStats(4, 0, 0, 0, 0));
+        }
+    }
+
+    private void awaitCalls(int n) throws InterruptedException {
+        await(() -> service.calls().size() >= n);
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited 5 s").isLessThan(deadline);
+            Thread.sleep(5);
         }
     }
 
@@ -359,6 +407,7 @@ class RunsTest {
         RecorderOptions defaults = RecorderOptions.defaults();
         assertThat(defaults.capacity()).isEqualTo(10_000);
         assertThat(defaults.maxBatchSize()).isEqualTo(500);
+        assertThat(defaults.maxInFlight()).isEqualTo(4);
         assertThat(defaults.flushInterval()).isEqualTo(Duration.ofMillis(200));
         assertThat(defaults.maxRetries()).isEqualTo(5);
         assertThat(defaults.initialBackoff()).isEqualTo(Duration.ofMillis(100));
@@ -367,6 +416,10 @@ class RunsTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> RecorderOptions.builder().maxBatchSize(1001))
                 .isInstanceOf(IllegalArgumentException.class);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> RecorderOptions.builder().capacity(0))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RecorderOptions.builder().maxInFlight(0))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RecorderOptions.builder().maxInFlight(65))
                 .isInstanceOf(IllegalArgumentException.class);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> RecorderOptions.builder().flushInterval(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);

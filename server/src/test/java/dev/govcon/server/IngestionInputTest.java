@@ -192,4 +192,47 @@ class IngestionInputTest {
         }
         assertThat(streamed).isEqualTo(30);
     }
+
+    @Test
+    void aStreamMayCarryMoreThanTheServersRequestLengthLimit() throws Exception {
+        // 12 messages of 100 runs with 10 kB of metadata each: 12 MB on one stream, more than
+        // the 10 MB a single request may carry, while every message stays small.
+        Run.Builder heavy = Run.newBuilder().setModel("gpt-4o").setStatus(RunStatus.SUCCEEDED).setCostMicros(1);
+        for (int k = 0; k < 10; k++) {
+            heavy.putMetadata("note-" + k, longText(1000));
+        }
+        List<StreamRunsAck> acks = new ArrayList<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try (GovconClient client = server.grpc(tenant.ownerKey())) {
+            StreamObserver<StreamRunsRequest> requests = client.runtimeStreaming().streamRuns(new StreamObserver<>() {
+                @Override
+                public void onNext(StreamRunsAck ack) {
+                    synchronized (acks) {
+                        acks.add(ack);
+                    }
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    done.completeExceptionally(t);
+                }
+
+                @Override
+                public void onCompleted() {
+                    done.complete(null);
+                }
+            });
+            for (int batch = 1; batch <= 12; batch++) {
+                StreamRunsRequest.Builder request = StreamRunsRequest.newBuilder().setSequence(batch);
+                for (int i = 0; i < 100; i++) {
+                    request.addRuns(heavy.setRunId("big-" + batch + "-" + i));
+                }
+                requests.onNext(request.build());
+            }
+            requests.onCompleted();
+            done.get(60, TimeUnit.SECONDS);
+        }
+        assertThat(acks).hasSize(12);
+        assertThat(acks.stream().mapToInt(StreamRunsAck::getRecordedCount).sum()).isEqualTo(1200);
+    }
 }

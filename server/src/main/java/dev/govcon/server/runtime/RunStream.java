@@ -2,6 +2,8 @@ package dev.govcon.server.runtime;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.linecorp.armeria.server.ServiceRequestContext;
+
 import dev.govcon.proto.v1.StreamRunsAck;
 import dev.govcon.proto.v1.StreamRunsRequest;
 import dev.govcon.server.activity.ingest.RunIngestor;
@@ -30,6 +32,12 @@ final class RunStream implements StreamObserver<StreamRunsRequest> {
         this.ingestor = ingestor;
         this.caller = caller;
         this.acks = (ServerCallStreamObserver<StreamRunsAck>) acks;
+        // The server's request length limit would end a long-lived stream after its first
+        // megabytes; each message stays bounded by the gRPC message limit and IN_FLIGHT.
+        ServiceRequestContext context = ServiceRequestContext.currentOrNull();
+        if (context != null) {
+            context.setMaxRequestLength(0);
+        }
         this.acks.disableAutoRequest();
         this.acks.request(IN_FLIGHT);
     }

@@ -1,6 +1,5 @@
 package dev.govcon.server.activity.ingest;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
@@ -13,9 +12,19 @@ import dev.govcon.proto.v1.Run;
 /**
  * The identity of a completion as the caller sent it: SHA-256 of its deterministic protobuf
  * encoding, with the fields the server fills in left out. A retry hashes the same; a
- * completion that says something else about the same run does not.
+ * completion that says something else about the same run does not. Records keep the hash,
+ * so it must not change from one version of the server to the next.
  */
 final class ContentHash {
+    /** A digest per thread: looking one up costs more than hashing a run. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+
     private ContentHash() {
     }
 
@@ -32,17 +41,16 @@ final class ContentHash {
                 .clearReceivedAt()
                 .clearTraceStepCount()
                 .build();
+        // Straight into an array of the exact size (the size is memoized by the message).
+        byte[] bytes = new byte[canonical.getSerializedSize()];
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(canonical.getSerializedSize());
             CodedOutputStream out = CodedOutputStream.newInstance(bytes);
             out.useDeterministicSerialization();
             canonical.writeTo(out);
-            out.flush();
-            return MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray());
+            out.checkNoSpaceLeft();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
+        return SHA256.get().digest(bytes);
     }
 }

@@ -2,12 +2,8 @@ package dev.govcon.server.activity.ingest;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -21,9 +17,10 @@ import io.grpc.Status;
 /**
  * Group commit of completions: callers hand in their runs and wait; a writer thread takes
  * everything that has queued up since its last commit (up to {@value #MAX_GROUP_ROWS} runs)
- * and writes it as one statement in one transaction. Under load, groups grow by themselves;
- * alone, a run is written at once. Each caller's future completes only after the commit, so
- * an acknowledged run is durable.
+ * and writes it in one transaction: a COPY into a staging table, then one statement (see
+ * {@link StagingTable}). Under load, groups grow by themselves; alone, a run is written at
+ * once. Each caller's future completes only after the commit, so an acknowledged run is
+ * durable.
  */
 final class GroupCommitter implements AutoCloseable {
     static final int MAX_GROUP_ROWS = 5000;
@@ -34,17 +31,15 @@ final class GroupCommitter implements AutoCloseable {
     private record Pending(List<CompletedRun> runs, CompletableFuture<List<Outcome>> done) {
     }
 
-    private record RunKey(UUID tenantId, String runId) {
-    }
-
     private final Database database;
+    private final StagingTable staging = new StagingTable();
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean running = true;
 
     /**
-     * @param writerCount concurrent writers; while one commits, another gathers the next group,
-     *                    so the database works on two groups at once
+     * @param writerCount concurrent writers: while one commits, others gather and write the
+     *                    next groups, so the database works on several groups at once
      */
     GroupCommitter(Database database, int writerCount) {
         this.database = database;
@@ -70,6 +65,7 @@ final class GroupCommitter implements AutoCloseable {
     }
 
     private void run() {
+        StagingRows staged = new StagingRows();
         while (running || !queue.isEmpty()) {
             List<Pending> group = new ArrayList<>();
             try {
@@ -85,7 +81,7 @@ final class GroupCommitter implements AutoCloseable {
                     group.add(queue.poll());
                     rows += next.runs().size();
                 }
-                write(group);
+                write(group, staged);
             } catch (InterruptedException e) {
                 if (!running) {
                     continue;
@@ -99,28 +95,29 @@ final class GroupCommitter implements AutoCloseable {
         }
     }
 
-    private void write(List<Pending> group) {
+    private void write(List<Pending> group, StagingRows rows) {
         List<CompletedRun> all = new ArrayList<>();
         group.forEach(p -> all.addAll(p.runs()));
-        Map<RunKey, byte[]> recordedHashes = new HashMap<>();
-        Set<String> written = new HashSet<>();
+        rows.encode(all);
+        // By place in the group: the content hash of the record a run already had; null if written.
+        byte[][] existing = null;
         for (int attempt = 1; ; attempt++) {
             try {
-                database.inTransaction(s -> {
+                existing = database.inTransaction(s -> {
+                    staging.copy(s, rows);
                     IngestMapper mapper = s.getMapper(IngestMapper.class);
-                    written.clear();
-                    recordedHashes.clear();
-                    written.addAll(mapper.recordCompletions(CompletionColumns.of(all)));
-                    List<CompletedRun> others = all.stream()
-                            .filter(r -> !written.contains(r.recordId().toString())).toList();
-                    if (!others.isEmpty()) {
-                        String[] tenants = others.stream().map(r -> r.tenantId().toString()).toArray(String[]::new);
-                        String[] runIds = others.stream().map(CompletedRun::runId).toArray(String[]::new);
-                        for (RecordedRow row : mapper.findRecorded(tenants, runIds)) {
-                            recordedHashes.put(new RunKey(row.tenantId(), row.runId()), row.contentHash());
-                        }
+                    int written = mapper.recordStaged();
+                    if (written == all.size()) {
+                        return null;
                     }
-                    return null;
+                    List<StagedRecord> skipped = mapper.findStagedRecorded();
+                    if (skipped.size() != all.size() - written) {
+                        throw new IllegalStateException("wrote " + written + " of " + all.size()
+                                                        + " completions but found " + skipped.size() + " recorded");
+                    }
+                    byte[][] hashes = new byte[all.size()][];
+                    skipped.forEach(r -> hashes[r.seq()] = r.contentHash());
+                    return hashes;
                 });
                 break;
             } catch (RuntimeException e) {
@@ -132,16 +129,14 @@ final class GroupCommitter implements AutoCloseable {
                 throw e;
             }
         }
+        int seq = 0;
         for (Pending p : group) {
             List<Outcome> outcomes = new ArrayList<>(p.runs().size());
             for (CompletedRun r : p.runs()) {
-                if (written.contains(r.recordId().toString())) {
-                    outcomes.add(Outcome.RECORDED);
-                } else {
-                    byte[] recorded = recordedHashes.get(new RunKey(r.tenantId(), r.runId()));
-                    outcomes.add(recorded != null && java.util.Arrays.equals(recorded, r.contentHash())
-                                 ? Outcome.DUPLICATE : Outcome.CONTRADICTS);
-                }
+                byte[] recorded = existing == null ? null : existing[seq];
+                outcomes.add(recorded == null ? Outcome.RECORDED
+                             : Arrays.equals(recorded, r.contentHash()) ? Outcome.DUPLICATE : Outcome.CONTRADICTS);
+                seq++;
             }
             p.done().complete(outcomes);
         }

@@ -11,15 +11,17 @@ import dev.govcon.server.db.Mapper;
 /** The write side of runs; every statement handles a whole group of runs at once. */
 interface IngestMapper extends Mapper {
 
-    /**
-     * Writes the completions that are new, adds them to the hourly rollups and removes their
-     * live rows, in one statement; returns the record ids it wrote (plain text: a group can
-     * be thousands of rows, and mapping each to an object costs more than the write).
-     */
-    List<String> recordCompletions(@Param("c") CompletionColumns columns);
+    /** Creates this session's staging table of completions (see {@link StagingTable}). */
+    void createStaging();
 
-    /** The already written records of these runs (to tell duplicates from contradictions). */
-    List<RecordedRow> findRecorded(@Param("tenantIds") String[] tenantIds, @Param("runIds") String[] runIds);
+    /**
+     * Writes the staged completions that are new, adds them to the hourly rollups and removes
+     * their live rows, in one statement; returns how many it wrote.
+     */
+    int recordStaged();
+
+    /** The staged completions that were not written, each with its run's recorded content hash. */
+    List<StagedRecord> findStagedRecorded();
 
     /** Inserts a live run unless it is live or recorded already; returns 1 if inserted. */
     int startRun(@Param("r") StartedRun run);

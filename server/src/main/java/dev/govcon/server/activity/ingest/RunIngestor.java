@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -44,8 +43,12 @@ import io.grpc.StatusRuntimeException;
  */
 public final class RunIngestor implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Two writers keep PostgreSQL busy while the next group is gathered (measured in bench/). */
-    private static final int WRITERS = Integer.getInteger("govcon.ingest.writers", 2);
+    /**
+     * Groups written at once: while one waits for its WAL flush or for a rollup row another
+     * holds, the others insert (bench/: 4 writers kept up with 4 COPY connections, 2 did not;
+     * see docs/PERFORMANCE.md). Each holds a pooled connection only while it writes.
+     */
+    private static final int WRITERS = Integer.getInteger("govcon.ingest.writers", 4);
 
     private final Database database;
     private final Clock clock;
@@ -206,7 +209,7 @@ public final class RunIngestor implements AutoCloseable {
             source = priced.source();
             unknown = source == dev.govcon.proto.v1.CostSource.COST_SOURCE_UNKNOWN;
         }
-        return new CompletedRun(caller.tenantId(), runId, UUID.randomUUID(), run.getModel(), run.getProvider(),
+        return new CompletedRun(caller.tenantId(), runId, run.getModel(), run.getProvider(),
                 run.getFeature(), run.getEndUser(), run.getIntegrationId(), run.getEnvironment(),
                 run.getStatus().name(), start, end, run.getInputTokens(), run.getOutputTokens(),
                 run.getCachedInputTokens(), run.getCacheWriteTokens(), run.getReasoningTokens(), cost, source,

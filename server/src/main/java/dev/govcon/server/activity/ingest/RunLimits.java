@@ -1,11 +1,12 @@
 package dev.govcon.server.activity.ingest;
 
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 /** What a run may carry; anything beyond is INVALID_ARGUMENT naming the field. */
 public final class RunLimits {
-    public static final Pattern RUN_ID = Pattern.compile("^[A-Za-z0-9._:-]{1,128}$");
+    /** The same rule as RunValidation.runId, for callers outside ingestion (the guard). */
+    public static final java.util.regex.Pattern RUN_ID = java.util.regex.Pattern.compile("^[A-Za-z0-9._:-]{1,128}$");
+    public static final int MAX_RUN_ID = 128;
     public static final int MAX_LABEL = 200;          // model, provider, feature, end_user, ...
     public static final int MAX_ERROR = 4096;
     public static final int MAX_METADATA_KEYS = 64;
@@ -22,5 +23,22 @@ public final class RunLimits {
     public static final int MAX_SUMMARY = 4096;
 
     private RunLimits() {
+    }
+
+    /** 1-128 characters of A-Z a-z 0-9 . _ : - (checked for every run; a loop beats a regex). */
+    static boolean validRunId(String id) {
+        int n = id.length();
+        if (n < 1 || n > MAX_RUN_ID) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = id.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                         || c == '.' || c == '_' || c == ':' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -20,7 +20,7 @@ final class RunValidation {
         if (value == null || value.isEmpty()) {
             throw Errors.invalid(field, "is required");
         }
-        if (!RunLimits.RUN_ID.matcher(value).matches()) {
+        if (!RunLimits.validRunId(value)) {
             throw Errors.invalid(field, "must be 1-128 characters of A-Z a-z 0-9 . _ : -");
         }
         return value;
@@ -28,13 +28,13 @@ final class RunValidation {
 
     /** Fields a start and a completion share. */
     static void common(String field, Run run, Instant now) {
-        label(field + ".model", run.getModel());
-        label(field + ".provider", run.getProvider());
-        label(field + ".feature", run.getFeature());
-        label(field + ".end_user", run.getEndUser());
-        label(field + ".integration_id", run.getIntegrationId());
-        label(field + ".environment", run.getEnvironment());
-        label(field + ".reservation_id", run.getReservationId());
+        label(field, ".model", run.getModel());
+        label(field, ".provider", run.getProvider());
+        label(field, ".feature", run.getFeature());
+        label(field, ".end_user", run.getEndUser());
+        label(field, ".integration_id", run.getIntegrationId());
+        label(field, ".environment", run.getEnvironment());
+        label(field, ".reservation_id", run.getReservationId());
         if (run.getMetadataCount() > RunLimits.MAX_METADATA_KEYS) {
             throw Errors.invalid(field + ".metadata", "has more than " + RunLimits.MAX_METADATA_KEYS + " keys");
         }
@@ -48,7 +48,7 @@ final class RunValidation {
             }
         }
         if (run.hasStartTime()) {
-            time(field + ".start_time", run.getStartTime(), now);
+            time(field, ".start_time", run.getStartTime(), now);
         }
     }
 
@@ -74,11 +74,11 @@ final class RunValidation {
             case RUNNING -> throw Errors.invalid(field + ".status", "must be a final status, not RUNNING");
             default -> throw Errors.invalid(field + ".status", "is not a known value");
         }
-        tokens(field + ".input_tokens", run.getInputTokens());
-        tokens(field + ".output_tokens", run.getOutputTokens());
-        tokens(field + ".cached_input_tokens", run.getCachedInputTokens());
-        tokens(field + ".cache_write_tokens", run.getCacheWriteTokens());
-        tokens(field + ".reasoning_tokens", run.getReasoningTokens());
+        tokens(field, ".input_tokens", run.getInputTokens());
+        tokens(field, ".output_tokens", run.getOutputTokens());
+        tokens(field, ".cached_input_tokens", run.getCachedInputTokens());
+        tokens(field, ".cache_write_tokens", run.getCacheWriteTokens());
+        tokens(field, ".reasoning_tokens", run.getReasoningTokens());
         if (run.hasCostMicros() && (run.getCostMicros() < 0 || run.getCostMicros() > RunLimits.MAX_COST_MICROS)) {
             throw Errors.invalid(field + ".cost_micros", "must be between 0 and " + RunLimits.MAX_COST_MICROS);
         }
@@ -89,32 +89,35 @@ final class RunValidation {
             throw Errors.invalid(field + ".error", "is longer than " + RunLimits.MAX_ERROR + " characters");
         }
         if (run.hasEndTime()) {
-            time(field + ".end_time", run.getEndTime(), now);
+            time(field, ".end_time", run.getEndTime(), now);
             if (run.hasStartTime() && Times.instant(run.getEndTime()).isBefore(Times.instant(run.getStartTime()))) {
                 throw Errors.invalid(field + ".end_time", "is before start_time");
             }
         }
     }
 
-    private static void label(String field, String value) {
+    // The checks below take the field's name in two parts and join them only to report an
+    // error: most runs are fine, and a batch checks a dozen fields of each.
+
+    private static void label(String run, String field, String value) {
         if (value.length() > RunLimits.MAX_LABEL) {
-            throw Errors.invalid(field, "is longer than " + RunLimits.MAX_LABEL + " characters");
+            throw Errors.invalid(run + field, "is longer than " + RunLimits.MAX_LABEL + " characters");
         }
     }
 
-    private static void tokens(String field, long value) {
+    private static void tokens(String run, String field, long value) {
         if (value < 0 || value > RunLimits.MAX_TOKENS) {
-            throw Errors.invalid(field, "must be between 0 and " + RunLimits.MAX_TOKENS);
+            throw Errors.invalid(run + field, "must be between 0 and " + RunLimits.MAX_TOKENS);
         }
     }
 
-    private static void time(String field, com.google.protobuf.Timestamp ts, Instant now) {
+    private static void time(String run, String field, com.google.protobuf.Timestamp ts, Instant now) {
         if (!Times.valid(ts)) {
-            throw Errors.invalid(field, "is not a valid time");
+            throw Errors.invalid(run + field, "is not a valid time");
         }
         if (Times.instant(ts).isAfter(now.plus(RunLimits.MAX_CLOCK_SKEW))) {
-            throw Errors.invalid(field, "is more than " + RunLimits.MAX_CLOCK_SKEW.toMinutes()
-                                        + " minutes in the future");
+            throw Errors.invalid(run + field, "is more than " + RunLimits.MAX_CLOCK_SKEW.toMinutes()
+                                              + " minutes in the future");
         }
     }
 }
