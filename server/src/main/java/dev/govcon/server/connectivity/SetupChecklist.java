@@ -25,7 +25,9 @@ final class SetupChecklist {
     }
 
     SdkSetup get(Principal caller) {
-        SetupRow row = database.read(s -> s.getMapper(SetupMapper.class).firsts(caller.tenantId()));
+        SetupRow found = database.read(s -> s.getMapper(SetupMapper.class).firsts(caller.tenantId()));
+        // MyBatis maps a row of nothing but nulls (a fresh tenant) to null.
+        SetupRow row = found != null ? found : new SetupRow(null, null, null, null, null, null);
         Map<Kind, Instant> done = new LinkedHashMap<>();
         done.put(Kind.API_KEY_CREATED, row.keyCreatedAt());
         done.put(Kind.INTEGRATION_REGISTERED, row.registeredAt());
