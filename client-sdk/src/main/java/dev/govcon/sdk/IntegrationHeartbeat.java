@@ -151,8 +151,14 @@ final class IntegrationHeartbeat implements AutoCloseable {
         }
     }
 
+    /** Stops the schedule, interrupting a beat in flight, and waits (up to a second) for the thread to end. */
     @Override
     public void close() {
         timer.shutdownNow();
+        try {
+            timer.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
