@@ -108,8 +108,10 @@ public final class InvoiceJob implements Job {
             BillingMapper m = s.getMapper(BillingMapper.class);
             TenantBillingRow before = m.lockTenant(seen.tenantId());
             if (m.applyScheduledPlan(seen.tenantId(), now) == 1) {
+                // "Before" as it stood in the last period, so the entry shows the plan it replaced.
+                Instant lastPeriod = before.scheduledPlanFrom().minusSeconds(1);
                 AuditLedger.record(s, seen.tenantId(), InvoiceIssuer.ACTOR, "billing_plan.applied", "tenant",
-                                   seen.tenantId().toString(), BillingProtos.plan(before, catalogue, before.scheduledPlanFrom().minusNanos(1000)),
+                                   seen.tenantId().toString(), BillingProtos.plan(before, catalogue, lastPeriod),
                                    BillingProtos.plan(m.tenant(seen.tenantId()), catalogue, now));
             }
             return null;
