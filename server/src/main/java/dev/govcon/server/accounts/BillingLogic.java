@@ -70,7 +70,7 @@ final class BillingLogic {
                         + "the previous period closes; try again after "
                         + t.scheduledPlanFrom().plus(InvoiceJob.GRACE).plus(InvoiceJob.INTERVAL));
             }
-            BillingPlan before = BillingProtos.plan(t, catalogue, now);
+            BillingPlan before = BillingProtos.describe(t, catalogue, now);
             if (planId.equals(t.planId())) {
                 if (t.scheduledPlanId() == null) {
                     return before;
@@ -81,7 +81,7 @@ final class BillingLogic {
             } else {
                 m.schedulePlan(caller.tenantId(), planId, BillingPeriod.containing(now, t.zone()).end());
             }
-            BillingPlan after = BillingProtos.plan(m.tenant(caller.tenantId()), catalogue, now);
+            BillingPlan after = BillingProtos.describe(m.tenant(caller.tenantId()), catalogue, now);
             AuditLedger.record(s, caller.tenantId(), caller.actor(), "billing_plan.changed", "tenant",
                                caller.tenantId().toString(), before, after);
             return after;

@@ -17,18 +17,29 @@ final class BillingProtos {
 
     /** The plan in effect at {@code now}, its current period, and a change waiting for the next one. */
     static BillingPlan plan(TenantBillingRow t, PlanCatalogue catalogue, Instant now) {
-        PlanCatalogue.Plan plan = known(catalogue, t.planAt(now));
+        known(catalogue, t.planAt(now));
+        return describe(t, catalogue, now);
+    }
+
+    /**
+     * As {@link #plan}, but a plan missing from the catalogue (one retired since) is described
+     * by its id alone instead of refused: an owner must still be able to move off it.
+     */
+    static BillingPlan describe(TenantBillingRow t, PlanCatalogue catalogue, Instant now) {
+        String id = t.planAt(now);
         BillingPeriod period = BillingPeriod.containing(now, t.zone());
         BillingPlan.Builder b = BillingPlan.newBuilder()
-                .setId(plan.id())
+                .setId(id)
+                .setName(id)
+                .setPeriod(catalogue.period())
+                .setCurrentPeriodStart(Times.ts(period.start()))
+                .setCurrentPeriodEnd(Times.ts(period.end()));
+        catalogue.plan(id).ifPresent(plan -> b
                 .setName(plan.name())
                 .setIncludedRuns(plan.includedRuns())
                 .setIncludedSeats(plan.includedSeats())
                 .setPriceMicros(plan.priceMicros())
-                .setOveragePricePer1KRunsMicros(plan.overagePricePer1kRunsMicros())
-                .setPeriod(catalogue.period())
-                .setCurrentPeriodStart(Times.ts(period.start()))
-                .setCurrentPeriodEnd(Times.ts(period.end()));
+                .setOveragePricePer1KRunsMicros(plan.overagePricePer1kRunsMicros()));
         if (t.scheduledPlanId() != null && now.isBefore(t.scheduledPlanFrom())) {
             b.setScheduledPlanId(t.scheduledPlanId()).setScheduledPlanFrom(Times.ts(t.scheduledPlanFrom()));
         }

@@ -111,8 +111,8 @@ public final class InvoiceJob implements Job {
                 // "Before" as it stood in the last period, so the entry shows the plan it replaced.
                 Instant lastPeriod = before.scheduledPlanFrom().minusSeconds(1);
                 AuditLedger.record(s, seen.tenantId(), InvoiceIssuer.ACTOR, "billing_plan.applied", "tenant",
-                                   seen.tenantId().toString(), BillingProtos.plan(before, catalogue, lastPeriod),
-                                   BillingProtos.plan(m.tenant(seen.tenantId()), catalogue, now));
+                                   seen.tenantId().toString(), BillingProtos.describe(before, catalogue, lastPeriod),
+                                   BillingProtos.describe(m.tenant(seen.tenantId()), catalogue, now));
             }
             return null;
         });

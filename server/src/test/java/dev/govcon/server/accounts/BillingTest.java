@@ -204,6 +204,46 @@ class BillingTest {
     }
 
     @Test
+    void anOwnerCanLeaveAPlanTheCatalogueNoLongerHas() {
+        RunningServer.Tenant t = parisTenant("Billing Legacy");
+        UUID id = UUID.fromString(t.id());
+        fixtures.update("UPDATE tenants SET plan_id = 'legacy-2019' WHERE tenant_id = ?", id);
+        try {
+            Reply plan = server.get(PLAN, t.ownerKey());
+            assertThat(plan.status()).isEqualTo(400);
+            assertThat(plan.json().get("grpc-code").asText()).isEqualTo("FAILED_PRECONDITION");
+            assertThat(plan.json().get("message").asText()).contains("legacy-2019");
+            try (GovconClient owner = server.grpc(t.ownerKey())) {
+                BillingPlan changed = owner.accounts().changeBillingPlan(
+                        ChangeBillingPlanRequest.newBuilder().setPlanId("team").build());
+                assertThat(changed.getId()).isEqualTo("legacy-2019");
+                assertThat(changed.getScheduledPlanId()).isEqualTo("team");
+            }
+        } finally {
+            // Every invoice job run bills every tenant: leave none on an unknown plan behind.
+            fixtures.update("UPDATE tenants SET plan_id = 'free', scheduled_plan_id = NULL, scheduled_plan_from = NULL "
+                            + "WHERE tenant_id = ?", id);
+        }
+    }
+
+    @Test
+    void aCatalogueWithAMistakeIsRefusedWhenLoaded() {
+        String noFree = "{\"currency\":\"USD\",\"period\":\"MONTHLY\",\"plans\":[],\"support_channels\":[]}";
+        String badChannel = "{\"currency\":\"USD\",\"period\":\"MONTHLY\",\"support_channels\":[],\"plans\":[{"
+                + "\"id\":\"free\",\"name\":\"Free\",\"included_runs\":1,\"included_seats\":1,\"price_micros\":0,"
+                + "\"overage_price_per_1k_runs_micros\":0,\"support\":{\"channels\":[\"fax\"],"
+                + "\"first_response_hours\":{\"LOW\":1,\"MEDIUM\":1,\"HIGH\":1,\"CRITICAL\":1}}}]}";
+        String negative = badChannel.replace("[\"fax\"]", "[]").replace("\"price_micros\":0", "\"price_micros\":-5");
+        for (String[] c : new String[][] {{noFree, "'free' plan"}, {badChannel, "unknown support channel"},
+                                          {negative, "'price_micros' must be a whole number >= 0"}}) {
+            assertThatThrownBy(() -> PlanCatalogue.parse(
+                    new java.io.ByteArrayInputStream(c[0].getBytes(java.nio.charset.StandardCharsets.UTF_8)), "test"))
+                    .hasMessageContaining(c[1]);
+        }
+        assertThat(PlanCatalogue.shipped().planIds()).containsExactly("free", "team", "business", "enterprise");
+    }
+
+    @Test
     void billingIsReadByAdminsAndOwnersOnly() {
         RunningServer.Tenant t = parisTenant("Billing Roles");
         String admin = key(t, "ADMIN");
