@@ -3,6 +3,7 @@ package dev.govcon.sdk;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,7 @@ import dev.govcon.proto.v1.IncidentsServiceGrpc;
 import dev.govcon.proto.v1.LogsServiceGrpc;
 import dev.govcon.proto.v1.OverviewServiceGrpc;
 import dev.govcon.proto.v1.PoliciesServiceGrpc;
+import dev.govcon.proto.v1.Run;
 import dev.govcon.proto.v1.RuntimeServiceGrpc;
 import io.grpc.CallCredentials;
 import io.grpc.Channel;
@@ -43,17 +45,54 @@ import io.grpc.stub.AbstractStub;
  * <p>Run ingestion has typed helpers: {@link #runs()} (blocking start, complete, record) and
  * {@link #newRecorder()}, an asynchronous batching recorder for finished runs. Closing the
  * client closes its open recorders first, so their queued runs are sent.
+ *
+ * <p><b>Integration.</b> Given a name ({@link Builder#integration(String)}), the client
+ * registers the application as an integration when built (name, "java", the SDK version, the
+ * environment and the host name) and sends a heartbeat every 60 s
+ * ({@link Builder#heartbeatInterval}; {@link Builder#heartbeats(boolean) heartbeats(false)}
+ * registers only) on a daemon thread, until closed; the console then shows it CONNECTED. It
+ * never holds up or breaks the client: a failure is logged and tried again at the next beat.
+ * Once registered, every call carries the header {@value #INTEGRATION_HEADER}, and runs that
+ * name no integration are given this one ({@link #runs()}, {@link #newRecorder()}). A run
+ * completed with {@link Runs} before registration succeeded and retried after it differs in
+ * its integration id, which the server reports as a contradicting completion; the recorder
+ * retries the very runs it queued, so it never does.
  */
 public final class GovconClient implements AutoCloseable {
+    /** The metadata header naming the calling integration, once registered. */
+    public static final String INTEGRATION_HEADER = "govcon-integration-id";
+
     private final ManagedChannel channel;
     private final Channel intercepted;
     private final CallCredentials credentials;
     private final Set<RunRecorder> recorders = ConcurrentHashMap.newKeySet();
+    private final IntegrationHeartbeat heartbeat;
 
-    private GovconClient(ManagedChannel channel, Duration deadline, String apiKey) {
+    private GovconClient(ManagedChannel channel, Builder b) {
         this.channel = channel;
-        this.intercepted = ClientInterceptors.intercept(channel, new DefaultDeadline(deadline));
-        this.credentials = apiKey == null ? null : new ApiKeyCredentials(apiKey);
+        this.credentials = b.apiKey == null ? null : new ApiKeyCredentials(b.apiKey);
+        if (b.integrationName == null) {
+            this.heartbeat = null;
+            this.intercepted = ClientInterceptors.intercept(channel, new DefaultDeadline(b.deadline));
+        } else {
+            Holder holder = new Holder();
+            this.intercepted = ClientInterceptors.intercept(channel, new DefaultDeadline(b.deadline),
+                                                            new IntegrationHeader(holder::id));
+            this.heartbeat = new IntegrationHeartbeat(connectivity(), b.integrationName, b.environment,
+                                                      b.heartbeatInterval, b.heartbeats);
+            holder.heartbeat = heartbeat;
+            heartbeat.start();
+        }
+    }
+
+    /** Lets the header interceptor, built before the heartbeat, read its id. */
+    private static final class Holder {
+        private volatile IntegrationHeartbeat heartbeat;
+
+        String id() {
+            IntegrationHeartbeat h = heartbeat;
+            return h == null ? null : h.integrationId().orElse(null);
+        }
     }
 
     public static Builder builder() {
@@ -96,7 +135,35 @@ public final class GovconClient implements AutoCloseable {
 
     /** Blocking, typed run ingestion: start, complete and record (batch) runs. */
     public Runs runs() {
-        return new Runs(runtime());
+        return new Runs(runtime(), this::stamp);
+    }
+
+    /** The integration id given by the server, once this client has registered. */
+    public Optional<String> integrationId() {
+        return heartbeat == null ? Optional.empty() : heartbeat.integrationId();
+    }
+
+    /**
+     * Registers (if not yet done) and sends a heartbeat now, besides the schedule, and waits
+     * for it (and for the registration started by {@code build()}); true when it worked. For
+     * tests and for a readiness check at start-up.
+     *
+     * @throws IllegalStateException when the client was built without {@link Builder#integration}
+     */
+    public boolean heartbeatNow() {
+        if (heartbeat == null) {
+            throw new IllegalStateException("no integration: build the client with integration(name)");
+        }
+        return heartbeat.beatNow();
+    }
+
+    /** Gives a run that names no integration this client's, once registered. */
+    private Run stamp(Run run) {
+        Optional<String> id = integrationId();
+        if (id.isEmpty() || !run.getIntegrationId().isEmpty()) {
+            return run;
+        }
+        return run.toBuilder().setIntegrationId(id.get()).build();
     }
 
     /** A new asynchronous batching recorder of finished runs, with default options. */
@@ -111,7 +178,7 @@ public final class GovconClient implements AutoCloseable {
      */
     public RunRecorder newRecorder(RecorderOptions options) {
         Objects.requireNonNull(options, "options");
-        RunRecorder recorder = new RunRecorder(runtimeAsync(), options, recorders::remove);
+        RunRecorder recorder = new RunRecorder(runtimeAsync(), options, recorders::remove, this::stamp);
         recorders.add(recorder);
         return recorder;
     }
@@ -145,11 +212,14 @@ public final class GovconClient implements AutoCloseable {
         return intercepted;
     }
 
-    /** Closes the open recorders (each waiting up to its closeTimeout), then the channel. */
+    /** Closes the open recorders (each waiting up to its closeTimeout), stops heartbeats, then the channel. */
     @Override
     public void close() {
         for (RunRecorder recorder : List.copyOf(recorders)) {
             recorder.close();
+        }
+        if (heartbeat != null) {
+            heartbeat.close();
         }
         channel.shutdown();
         try {
@@ -171,8 +241,48 @@ public final class GovconClient implements AutoCloseable {
         private Duration initialBackoff = Duration.ofMillis(100);
         private Duration maxBackoff = Duration.ofSeconds(2);
         private ManagedChannel channel;
+        private String integrationName;
+        private String environment = "default";
+        private Duration heartbeatInterval = Duration.ofSeconds(60);
+        private boolean heartbeats = true;
 
         private Builder() {
+        }
+
+        /**
+         * Registers this application as the integration {@code name} when the client is built,
+         * and sends heartbeats while it is open (see the class comment). Without it, nothing is
+         * registered.
+         */
+        public Builder integration(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("integration name must not be blank");
+            }
+            this.integrationName = name;
+            return this;
+        }
+
+        /** The integration's environment, e.g. "production" (default "default"). */
+        public Builder environment(String environment) {
+            this.environment = Objects.requireNonNull(environment, "environment");
+            return this;
+        }
+
+        /** How often the integration sends a heartbeat (default 60 s; the server counts 5 minutes). */
+        public Builder heartbeatInterval(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("heartbeat interval must be positive");
+            }
+            this.heartbeatInterval = interval;
+            return this;
+        }
+
+        /** False: register only, send no heartbeats (default true). */
+        public Builder heartbeats(boolean on) {
+            this.heartbeats = on;
+            return this;
         }
 
         /** {@code host:port}, or any grpc-java target URI ({@code dns:///host:port}). */
@@ -230,7 +340,7 @@ public final class GovconClient implements AutoCloseable {
 
         public GovconClient build() {
             if (this.channel != null) {
-                return new GovconClient(this.channel, deadline, apiKey);
+                return new GovconClient(this.channel, this);
             }
             if (target == null) {
                 throw new IllegalStateException("target (or channel) is required");
@@ -249,7 +359,7 @@ public final class GovconClient implements AutoCloseable {
             } else {
                 channel.disableRetry();
             }
-            return new GovconClient(channel.build(), deadline, apiKey);
+            return new GovconClient(channel.build(), this);
         }
     }
 }

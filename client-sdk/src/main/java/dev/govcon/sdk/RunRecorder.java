@@ -20,6 +20,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -102,6 +103,7 @@ public final class RunRecorder implements AutoCloseable {
     }
 
     private final RuntimeServiceGrpc.RuntimeServiceFutureStub stub;
+    private final UnaryOperator<Run> stamp;
     private final RecorderOptions options;
     private final Consumer<RunRecorder> onClosed;
     private final long flushIntervalNanos;
@@ -133,6 +135,13 @@ public final class RunRecorder implements AutoCloseable {
 
     RunRecorder(RuntimeServiceGrpc.RuntimeServiceFutureStub stub, RecorderOptions options,
                 Consumer<RunRecorder> onClosed) {
+        this(stub, options, onClosed, UnaryOperator.identity());
+    }
+
+    /** {@code stamp} completes a run before it is queued (the client's integration id). */
+    RunRecorder(RuntimeServiceGrpc.RuntimeServiceFutureStub stub, RecorderOptions options,
+                Consumer<RunRecorder> onClosed, UnaryOperator<Run> stamp) {
+        this.stamp = Objects.requireNonNull(stamp, "stamp");
         this.stub = Objects.requireNonNull(stub, "stub");
         this.options = Objects.requireNonNull(options, "options");
         this.onClosed = onClosed;
@@ -161,6 +170,7 @@ public final class RunRecorder implements AutoCloseable {
         if (run.getRunId().isEmpty()) {
             run = run.toBuilder().setRunId(UUID.randomUUID().toString()).build();
         }
+        run = stamp.apply(run);
         String reason;
         lock.lock();
         try {

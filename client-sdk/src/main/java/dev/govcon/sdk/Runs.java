@@ -2,6 +2,7 @@ package dev.govcon.sdk;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 import dev.govcon.proto.v1.CompleteRunRequest;
 import dev.govcon.proto.v1.CompleteRunResponse;
@@ -24,15 +25,18 @@ import dev.govcon.proto.v1.StartRunResponse;
  */
 public final class Runs {
     private final RuntimeServiceGrpc.RuntimeServiceBlockingStub stub;
+    /** Gives runs that name no integration the client's (see {@link GovconClient}). */
+    private final UnaryOperator<Run> stamp;
 
-    Runs(RuntimeServiceGrpc.RuntimeServiceBlockingStub stub) {
+    Runs(RuntimeServiceGrpc.RuntimeServiceBlockingStub stub, UnaryOperator<Run> stamp) {
         this.stub = stub;
+        this.stamp = stamp;
     }
 
     /** Starts a run (status RUNNING); a retried start answers {@code created = false}. */
     public StartRunResponse start(Run run) {
         Objects.requireNonNull(run, "run");
-        return stub.startRun(StartRunRequest.newBuilder().setRun(run).build());
+        return stub.startRun(StartRunRequest.newBuilder().setRun(stamp.apply(run)).build());
     }
 
     /**
@@ -43,7 +47,7 @@ public final class Runs {
     public CompleteRunResponse complete(String runId, Run run) {
         Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(run, "run");
-        return stub.completeRun(CompleteRunRequest.newBuilder().setRunId(runId).setRun(run).build());
+        return stub.completeRun(CompleteRunRequest.newBuilder().setRunId(runId).setRun(stamp.apply(run)).build());
     }
 
     /**
@@ -53,6 +57,6 @@ public final class Runs {
      */
     public RecordRunsResponse record(List<Run> runs) {
         Objects.requireNonNull(runs, "runs");
-        return stub.recordRuns(RecordRunsRequest.newBuilder().addAllRuns(runs).build());
+        return stub.recordRuns(RecordRunsRequest.newBuilder().addAllRuns(runs.stream().map(stamp).toList()).build());
     }
 }

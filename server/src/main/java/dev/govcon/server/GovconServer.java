@@ -19,6 +19,8 @@ import com.linecorp.armeria.server.prometheus.PrometheusExpositionService;
 import dev.govcon.proto.GovconApi;
 import dev.govcon.restbridge.RestTranscoding;
 import dev.govcon.server.accounts.AccountsService;
+import dev.govcon.server.accounts.InvoiceJob;
+import dev.govcon.server.accounts.PlanCatalogue;
 import dev.govcon.server.activity.ActivityService;
 import dev.govcon.server.activity.ingest.RunIngestor;
 import dev.govcon.server.activity.pricing.PriceBook;
@@ -29,6 +31,7 @@ import dev.govcon.server.auth.AuthInterceptor;
 import dev.govcon.server.auth.LastUsedRecorder;
 import dev.govcon.server.config.ServerSettings;
 import dev.govcon.server.connectivity.ConnectivityService;
+import dev.govcon.server.connectivity.IntegrationTouches;
 import dev.govcon.server.db.ChangeListener;
 import dev.govcon.server.db.Database;
 import dev.govcon.server.errors.UnexpectedErrors;
@@ -61,15 +64,18 @@ public final class GovconServer implements AutoCloseable {
     private final JobScheduler jobs;
     private final JobsReads jobsReads;
     private final Guard guard;
+    private final IntegrationTouches integrationTouches;
     /** Closed in reverse order of creation when the server stops. */
     private final List<AutoCloseable> parts;
 
     private GovconServer(Server server, JobScheduler jobs, JobsReads jobsReads, Guard guard,
+                         IntegrationTouches integrationTouches,
                          List<AutoCloseable> parts) {
         this.server = server;
         this.guard = guard;
         this.jobs = jobs;
         this.jobsReads = jobsReads;
+        this.integrationTouches = integrationTouches;
         this.parts = parts;
     }
 
@@ -102,9 +108,13 @@ public final class GovconServer implements AutoCloseable {
         Guard guard = add(parts, new Guard(database, clock, prices, settings.runTimeout()));
         guard.start(changes, ingestor);
         changes.start();
+        // Connectivity and billing (issue 8).
+        IntegrationTouches integrationTouches =
+                add(parts, new IntegrationTouches(database, settings.lastUsedFlushSeconds()));
+        PlanCatalogue plans = PlanCatalogue.shipped();
 
         List<BindableService> services = new ArrayList<>();
-        services.add(new AccountsService(database, clock));
+        services.add(new AccountsService(database, clock, plans));
         services.add(new ConnectivityService(database, clock));
         services.add(new AdminService(new TenantProvisioner(database)));
         services.add(new RuntimeService(ingestor, guard));
@@ -119,11 +129,12 @@ public final class GovconServer implements AutoCloseable {
         server.start().join();
 
         List<Job> jobList = new ArrayList<>(StandardJobs.of(ingestor::timeOutStale, settings.runTimeout()));
+        jobList.add(new InvoiceJob(plans));
         jobList.removeIf(j -> extraJobs.stream().anyMatch(e -> e.name().equals(j.name())));
         jobList.addAll(extraJobs);
         JobScheduler jobs = new JobScheduler(database, clock, jobList, jobSettings).start();
         log.info("govcon serving gRPC, REST, /docs and /metrics on port {}", server.activeLocalPort());
-        return new GovconServer(server, jobs, jobsReads, guard, parts);
+        return new GovconServer(server, jobs, jobsReads, guard, integrationTouches, parts);
     }
 
     private static <T extends AutoCloseable> T add(List<AutoCloseable> parts, T part) {
@@ -173,6 +184,11 @@ public final class GovconServer implements AutoCloseable {
     /** What ListJobs and GetWorkerHealth answer. */
     public JobsReads jobsReads() {
         return jobsReads;
+    }
+
+    /** Where the guard reports checks per integration (header {@value IntegrationTouches#HEADER}). */
+    public IntegrationTouches integrationTouches() {
+        return integrationTouches;
     }
 
     public static PrometheusMeterRegistry newMeterRegistry() {

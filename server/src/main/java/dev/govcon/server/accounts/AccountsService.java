@@ -5,19 +5,34 @@ import java.time.Clock;
 import dev.govcon.proto.v1.AcceptInvitationRequest;
 import dev.govcon.proto.v1.AcceptInvitationResponse;
 import dev.govcon.proto.v1.AccountsServiceGrpc;
+import dev.govcon.proto.v1.BillingPlan;
+import dev.govcon.proto.v1.BillingUsage;
 import dev.govcon.proto.v1.CancelInvitationRequest;
+import dev.govcon.proto.v1.ChangeBillingPlanRequest;
+import dev.govcon.proto.v1.CreateSupportTicketRequest;
 import dev.govcon.proto.v1.CreatedInvitation;
+import dev.govcon.proto.v1.GetBillingPlanRequest;
+import dev.govcon.proto.v1.GetBillingUsageRequest;
+import dev.govcon.proto.v1.GetInvoiceRequest;
 import dev.govcon.proto.v1.GetProfileRequest;
+import dev.govcon.proto.v1.GetSupportRequest;
 import dev.govcon.proto.v1.Invitation;
 import dev.govcon.proto.v1.InviteUserRequest;
+import dev.govcon.proto.v1.Invoice;
 import dev.govcon.proto.v1.ListContactsRequest;
 import dev.govcon.proto.v1.ListContactsResponse;
 import dev.govcon.proto.v1.ListInvitationsRequest;
 import dev.govcon.proto.v1.ListInvitationsResponse;
+import dev.govcon.proto.v1.ListInvoicesRequest;
+import dev.govcon.proto.v1.ListInvoicesResponse;
+import dev.govcon.proto.v1.ListSupportTicketsRequest;
+import dev.govcon.proto.v1.ListSupportTicketsResponse;
 import dev.govcon.proto.v1.ListUsersRequest;
 import dev.govcon.proto.v1.ListUsersResponse;
 import dev.govcon.proto.v1.Profile;
 import dev.govcon.proto.v1.RemoveUserRequest;
+import dev.govcon.proto.v1.SupportInfo;
+import dev.govcon.proto.v1.SupportTicket;
 import dev.govcon.proto.v1.UpdateProfileRequest;
 import dev.govcon.proto.v1.UpdateUserRoleRequest;
 import dev.govcon.proto.v1.User;
@@ -28,16 +43,24 @@ import io.grpc.stub.StreamObserver;
 import static dev.govcon.server.auth.AuthInterceptor.principal;
 
 /**
- * Account domain: profile, contacts, members and invitations. Billing and support belong to
- * the Connectivity-and-Account issue and answer UNIMPLEMENTED until it lands.
+ * Account domain: profile, contacts, members and invitations, billing (plans from the
+ * {@link PlanCatalogue}, usage, invoices) and support.
  */
 public final class AccountsService extends AccountsServiceGrpc.AccountsServiceImplBase {
     private final ProfileLogic profiles;
     private final MembersLogic members;
+    private final BillingLogic billing;
+    private final SupportLogic support;
 
     public AccountsService(Database database, Clock clock) {
+        this(database, clock, PlanCatalogue.shipped());
+    }
+
+    public AccountsService(Database database, Clock clock, PlanCatalogue catalogue) {
         this.profiles = new ProfileLogic(database);
         this.members = new MembersLogic(database, clock);
+        this.billing = new BillingLogic(database, clock, catalogue);
+        this.support = new SupportLogic(database, clock, catalogue);
     }
 
     @Override
@@ -91,5 +114,46 @@ public final class AccountsService extends AccountsServiceGrpc.AccountsServiceIm
     @Override
     public void cancelInvitation(CancelInvitationRequest request, StreamObserver<Invitation> response) {
         Rpc.unary(response, () -> members.cancelInvitation(principal(), request.getId()));
+    }
+
+    @Override
+    public void getBillingUsage(GetBillingUsageRequest request, StreamObserver<BillingUsage> response) {
+        Rpc.unary(response, () -> billing.usage(principal()));
+    }
+
+    @Override
+    public void listInvoices(ListInvoicesRequest request, StreamObserver<ListInvoicesResponse> response) {
+        Rpc.unary(response, () -> billing.listInvoices(principal(), request));
+    }
+
+    @Override
+    public void getInvoice(GetInvoiceRequest request, StreamObserver<Invoice> response) {
+        Rpc.unary(response, () -> billing.getInvoice(principal(), request.getId()));
+    }
+
+    @Override
+    public void getBillingPlan(GetBillingPlanRequest request, StreamObserver<BillingPlan> response) {
+        Rpc.unary(response, () -> billing.plan(principal()));
+    }
+
+    @Override
+    public void changeBillingPlan(ChangeBillingPlanRequest request, StreamObserver<BillingPlan> response) {
+        Rpc.unary(response, () -> billing.changePlan(principal(), request));
+    }
+
+    @Override
+    public void getSupport(GetSupportRequest request, StreamObserver<SupportInfo> response) {
+        Rpc.unary(response, () -> support.info(principal()));
+    }
+
+    @Override
+    public void createSupportTicket(CreateSupportTicketRequest request, StreamObserver<SupportTicket> response) {
+        Rpc.unary(response, () -> support.create(principal(), request));
+    }
+
+    @Override
+    public void listSupportTickets(ListSupportTicketsRequest request,
+                                   StreamObserver<ListSupportTicketsResponse> response) {
+        Rpc.unary(response, () -> support.list(principal(), request));
     }
 }

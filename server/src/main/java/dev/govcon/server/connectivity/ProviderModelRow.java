@@ -1,0 +1,4 @@
+package dev.govcon.server.connectivity;
+
+public record ProviderModelRow(String provider, String model) {
+}
