@@ -8,5 +8,4 @@ package dev.govcon.server.policies;
  */
 record ControlFilter(String type, String status, String source, String enforcement, String action,
                      String feature, String model) {
-    static final ControlFilter NONE = new ControlFilter(null, null, null, null, null, null, null);
 }

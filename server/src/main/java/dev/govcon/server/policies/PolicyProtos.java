@@ -69,10 +69,6 @@ final class PolicyProtos {
         return v.name();
     }
 
-    static String db(PolicyKind v) {
-        return strip(v, "POLICY_KIND_");
-    }
-
     /** The database spelling of an enum value, or null for UNSPECIFIED (no filter). */
     static String dbOrNull(ProtocolMessageEnum v, String prefix) {
         return v.getNumber() == 0 ? null : strip(v, prefix);
