@@ -43,6 +43,7 @@ public final class Database implements AutoCloseable {
         configuration.setArgNameBasedConstructorAutoMapping(true);
         configuration.getTypeHandlerRegistry().register(java.util.UUID.class, UuidTypeHandler.class);
         configuration.getTypeHandlerRegistry().register(SqlArray.class, SqlArrayTypeHandler.class);
+        configuration.getTypeHandlerRegistry().register(String[].class, TextArrayTypeHandler.class);
         // Every interface extending Mapper, in any domain package, with its XML beside it.
         configuration.addMappers("dev.govcon.server", Mapper.class);
         this.sessions = new SqlSessionFactoryBuilder().build(configuration);
