@@ -38,6 +38,7 @@ import dev.govcon.server.jobs.JobsReads;
 import dev.govcon.server.jobs.StandardJobs;
 import dev.govcon.server.logs.LogsService;
 import dev.govcon.server.pending.PendingDomains;
+import dev.govcon.server.policies.PoliciesService;
 import dev.govcon.server.runtime.RuntimeService;
 import dev.govcon.server.tenancy.TenantProvisioner;
 import io.grpc.BindableService;
@@ -105,6 +106,7 @@ public final class GovconServer implements AutoCloseable {
         JobsReads jobsReads = new JobsReads(database, clock);
         services.add(new ActivityService(database, clock, prices, jobsReads));
         services.add(new LogsService(database, clock));
+        services.add(new PoliciesService(database, clock));
         services.addAll(PendingDomains.services());
 
         ServerBuilder sb = Server.builder().http(settings.port()).meterRegistry(meters);

@@ -5,7 +5,6 @@ import java.util.List;
 import dev.govcon.proto.v1.AnalyticsServiceGrpc;
 import dev.govcon.proto.v1.IncidentsServiceGrpc;
 import dev.govcon.proto.v1.OverviewServiceGrpc;
-import dev.govcon.proto.v1.PoliciesServiceGrpc;
 import io.grpc.BindableService;
 
 /**
@@ -21,7 +20,6 @@ public final class PendingDomains {
         return List.of(
                 new OverviewServiceGrpc.OverviewServiceImplBase() {},
                 new IncidentsServiceGrpc.IncidentsServiceImplBase() {},
-                new PoliciesServiceGrpc.PoliciesServiceImplBase() {},
                 new AnalyticsServiceGrpc.AnalyticsServiceImplBase() {});
     }
 }
