@@ -77,17 +77,20 @@ final class LimitReplay {
             windows.add(w);
         }
         boolean tokens = limit.kind() == LimitKind.LIMIT_KIND_TOKENS_PER_DAY;
-        Segments segments = new Segments();
+        Plan plan = new Plan();
         if (rollupsAnswer(limit, windows)) {
             Instant to = end.truncatedTo(ChronoUnit.HOURS);
             to = to.equals(end) ? to : to.plus(HOUR);
-            List<HourRow> hours = mapper.hours(tenantId, limit.scope(), tokens, windows.get(0).start(), to);
-            plan(limit, windows, hours, segments, out);
+            plan(limit, windows, mapper.hours(tenantId, limit.scope(), tokens, windows.get(0).start(), to), plan);
         } else {
-            windows.forEach(w -> segments.add(w.start(), w.end().isAfter(end) ? end : w.end(), 0));
+            windows.forEach(w -> plan.replay(w.start(), w.end().isAfter(end) ? end : w.end(), 0));
         }
-        if (!segments.starts.isEmpty()) {
-            mapper.replaySegments(query(limit, tokens, segments, null, null)).forEach(out::add);
+        ReplayQuery q = query(limit, tokens, plan, null, null);
+        if (!plan.resolvedHours.isEmpty()) {
+            mapper.resolvedHours(q).forEach(out::add);
+        }
+        if (!plan.starts.isEmpty()) {
+            mapper.replaySegments(q).forEach(out::add);
         }
     }
 
@@ -103,66 +106,56 @@ final class LimitReplay {
         return dayStarts.stream().allMatch(LimitReplay::wholeHour);
     }
 
-    /** Sorts the rollup hours into those decided whole (added to {@code out}) and those to replay. */
-    private void plan(SimulatedLimit limit, List<LimitWindow> windows, List<HourRow> hours, Segments segments,
-                      ReplayOutcome out) {
+    /** Sorts the rollup hours into those decided whole and those replayed run by run. */
+    private void plan(SimulatedLimit limit, List<LimitWindow> windows, List<HourRow> hours, Plan plan) {
         long amount = limit.amount();
         Double warnAt = limit.warnAt();
         boolean[] dayOver = new boolean[dayStarts.size()];
         int window = 0;
         long used = 0;
-        for (int i = 0, j; i < hours.size(); i = j) {
-            Instant hour = hours.get(i).hour();
-            long usage = 0;
-            for (j = i; j < hours.size() && hours.get(j).hour().equals(hour); j++) {
-                usage += hours.get(j).usage();
-            }
-            while (!windows.get(window).contains(hour)) {
+        for (HourRow h : hours) {
+            while (!windows.get(window).contains(h.hour())) {
                 window++;
                 used = 0;
             }
             long lo = used;
-            long hi = used + usage;
+            long hi = used + h.usage();
             used = hi;
-            Instant hourEnd = hour.plus(HOUR);
+            Instant hourEnd = h.hour().plus(HOUR);
             if (!hourEnd.isAfter(start)) {
                 continue; // before the replay: counts towards its window's usage only
             }
-            int day = dayIndex(hour.isBefore(start) ? start : hour);
+            int day = dayIndex(h.hour().isBefore(start) ? start : h.hour());
             boolean crossesAmount = lo <= amount && hi > amount;
             boolean allOver = lo > amount;
             boolean crossesWarning = warnAt != null && lo <= warnAt && hi > warnAt;
             boolean firstOverOfDay = (crossesAmount || allOver) && !dayOver[day];
             dayOver[day] |= crossesAmount || allOver;
-            boolean partial = hour.isBefore(start) || hourEnd.isAfter(end);
+            boolean partial = h.hour().isBefore(start) || hourEnd.isAfter(end);
             if (partial || crossesAmount || crossesWarning || (allOver && firstOverOfDay)) {
-                segments.add(hour, hourEnd, lo);
-                continue;
-            }
-            boolean near = warnAt != null && lo > warnAt;
-            boolean blocked = allOver && limit.action() == ControlAction.BLOCK;
-            boolean warned = (allOver && limit.action() == ControlAction.WARN) || (near && !allOver);
-            for (int k = i; k < j; k++) {
-                HourRow r = hours.get(k);
-                out.add(new ReplayRow(day + 1, r.feature(), r.runs(), r.costMicros(), blocked ? r.runs() : 0,
-                                      warned ? r.runs() : 0, blocked ? r.costMicros() : 0, blocked ? r.tokens() : 0,
-                                      null));
+                plan.replay(h.hour(), hourEnd, lo);
+            } else {
+                plan.decide(h.hour(), allOver ? ReplayQuery.OVER
+                        : warnAt != null && lo > warnAt ? ReplayQuery.NEAR : ReplayQuery.NONE);
             }
         }
     }
 
     private ReplayQuery around(SimulatedLimit limit) {
-        return query(limit, false, new Segments(), start.minus(RUN_REACH), end.plus(RUN_REACH));
+        return query(limit, false, new Plan(), start.minus(RUN_REACH), end.plus(RUN_REACH));
     }
 
-    private ReplayQuery query(SimulatedLimit limit, boolean tokens, Segments segments, Instant scanStart,
-                              Instant scanEnd) {
+    private ReplayQuery query(SimulatedLimit limit, boolean tokens, Plan plan, Instant scanStart, Instant scanEnd) {
         long[] days = dayStarts.stream().mapToLong(LimitReplay::micros).toArray();
         return new ReplayQuery(tenantId, limit.scope(), tokens, start, end, limit.amount(), limit.warnAt(),
                                limit.action() == ControlAction.BLOCK, limit.action() == ControlAction.WARN,
-                               SqlArray.of(days), SqlArray.of(segments.starts.stream().mapToLong(l -> l).toArray()),
-                               SqlArray.of(segments.ends.stream().mapToLong(l -> l).toArray()),
-                               SqlArray.of(segments.seeds.stream().mapToLong(l -> l).toArray()), scanStart, scanEnd);
+                               SqlArray.of(days), longs(plan.starts), longs(plan.ends), longs(plan.seeds),
+                               scanStart, scanEnd, longs(plan.resolvedHours),
+                               SqlArray.of(plan.outcomes.stream().mapToInt(i -> i).toArray()));
+    }
+
+    private static SqlArray longs(List<Long> values) {
+        return SqlArray.of(values.stream().mapToLong(l -> l).toArray());
     }
 
     private int dayIndex(Instant t) {
@@ -178,16 +171,26 @@ final class LimitReplay {
         return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
     }
 
-    /** Time ranges replayed run by run, each from its seed (the usage of its window before it). */
-    private static final class Segments {
+    /**
+     * The time ranges replayed run by run, each from its seed (the usage of its window before
+     * it), and the rollup hours decided whole with their outcome.
+     */
+    private static final class Plan {
         final List<Long> starts = new ArrayList<>();
         final List<Long> ends = new ArrayList<>();
         final List<Long> seeds = new ArrayList<>();
+        final List<Long> resolvedHours = new ArrayList<>();
+        final List<Integer> outcomes = new ArrayList<>();
 
-        void add(Instant from, Instant to, long seed) {
+        void replay(Instant from, Instant to, long seed) {
             starts.add(micros(from));
             ends.add(micros(to));
             seeds.add(seed);
+        }
+
+        void decide(Instant hour, int outcome) {
+            resolvedHours.add(micros(hour));
+            outcomes.add(outcome);
         }
     }
 }

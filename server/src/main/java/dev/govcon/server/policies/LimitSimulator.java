@@ -87,6 +87,7 @@ final class LimitSimulator {
                 throw Errors.notFound("limit", baseId);
             }
             SimulatedLimit limit = SimulatedLimit.of(req.getLimit(), base);
+            m.replaySettings();
             ZoneId zone = zone(s.getMapper(TenantMapper.class).find(caller.tenantId()));
             LimitReplay replay = new LimitReplay(m, caller.tenantId(), zone, w.start(), w.end());
             ReplayOutcome proposed = replay.run(limit);

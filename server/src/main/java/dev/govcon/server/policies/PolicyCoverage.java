@@ -82,6 +82,7 @@ final class PolicyCoverage {
             List<CoverageGroupRow> groups = m.rollupGroups(caller.tenantId(), w.start(), w.end());
             Map<ControlScope, CoverageGroupRow> matched = new HashMap<>();
             if (!narrow.isEmpty()) {
+                s.getMapper(SimulationMapper.class).replaySettings();
                 m.matchedGroups(caller.tenantId(), w.start(), w.end(), narrow)
                         .forEach(g -> matched.put(g.scope(), g));
             }

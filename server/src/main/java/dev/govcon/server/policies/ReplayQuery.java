@@ -16,9 +16,14 @@ import dev.govcon.server.db.SqlArray;
  * @param warnOnOver the action is WARN: over runs are warned
  * @param scanStart  for minute and concurrency replays: runs that ended from here on are read
  * @param scanEnd    ... and before here
+ * @param resolvedHours    rollup hours decided whole, and for each its outcome:
+ * @param resolvedOutcomes {@link #NONE}, {@link #NEAR} or {@link #OVER} (every run of the hour)
  */
 record ReplayQuery(UUID tenantId, ControlScope scope, boolean tokens, Instant start, Instant end, long amount,
                    Double warnAt, boolean block, boolean warnOnOver, SqlArray dayMicros,
                    SqlArray segmentStarts, SqlArray segmentEnds, SqlArray seeds, Instant scanStart,
-                   Instant scanEnd) {
+                   Instant scanEnd, SqlArray resolvedHours, SqlArray resolvedOutcomes) {
+    static final int NONE = 0;
+    static final int NEAR = 1;
+    static final int OVER = 2;
 }

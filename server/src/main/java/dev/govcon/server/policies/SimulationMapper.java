@@ -14,11 +14,20 @@ import dev.govcon.server.db.Mapper;
  */
 interface SimulationMapper extends Mapper {
 
+    /** Settings for the replay statements of this transaction (see the XML for why). */
+    String replaySettings();
+
     LimitRow limit(@Param("tenantId") UUID tenantId, @Param("limitId") UUID limitId);
 
-    /** Rollup hours in [from, to) of the scope (feature, model, provider, environment), per feature. */
+    /** Usage per rollup hour in [from, to) of the scope (feature, model, provider, environment). */
     List<HourRow> hours(@Param("tenantId") UUID tenantId, @Param("scope") ControlScope scope,
                         @Param("tokens") boolean tokens, @Param("from") Instant from, @Param("to") Instant to);
+
+    /**
+     * Spend and token limits: the rollup hours decided whole ({@code q.resolvedHours}, each with
+     * its outcome in {@code q.resolvedOutcomes}), summed per day and feature.
+     */
+    List<ReplayRow> resolvedHours(@Param("q") ReplayQuery query);
 
     /** Spend and token limits: runs of each segment in end-time order, from the segment's seed. */
     List<ReplayRow> replaySegments(@Param("q") ReplayQuery query);
