@@ -25,7 +25,8 @@ import dev.govcon.server.db.SqlArray;
  * mark) throughout has every run admitted, warned or over; only the hours where a mark is
  * crossed, the first hour of a day past the amount (for its time), and the partial hours at
  * the replay's ends are replayed run by run, each from the usage of its window's earlier hours.
- * Otherwise every window is replayed run by run.
+ * The decided hours are summed per day and feature in SQL, so what comes back is small
+ * whatever the number of runs or features. Otherwise every window is replayed run by run.
  */
 final class LimitReplay {
     /** How far before the replay (and after it) runs are read for minute and concurrency limits. */
@@ -49,11 +50,6 @@ final class LimitReplay {
              d = LimitWindow.dayStart(d, zone).plusDays(1).toInstant()) {
             dayStarts.add(d);
         }
-    }
-
-    /** Starts of the tenant-zone days of the series (every day the window touches). */
-    List<Instant> dayStarts() {
-        return dayStarts;
     }
 
     ReplayOutcome run(SimulatedLimit limit) {
