@@ -149,8 +149,11 @@ class SimulationAtScaleTest {
                 EXPLAIN SELECT r.end_time, r.cost_micros
                 FROM unnest(ARRAY[now() - interval '2 hours', now() - interval '26 hours'],
                             ARRAY[now() - interval '1 hour', now() - interval '25 hours']) AS g (seg_start, seg_end)
-                JOIN llm_run_records r ON r.end_time >= g.seg_start AND r.end_time < g.seg_end
-                WHERE r.tenant_id = '%s'
+                CROSS JOIN LATERAL (
+                  SELECT r.end_time, r.cost_micros FROM llm_run_records r
+                  WHERE r.tenant_id = '%s' AND r.end_time >= g.seg_start AND r.end_time < g.seg_end
+                    AND r.environment = 'production'
+                  OFFSET 0) r
                 """.formatted(tenantId);
         assertThat(plan(segment)).contains("llm_run_records_newest");
         String hours = """
