@@ -14,10 +14,15 @@ import dev.govcon.proto.v1.DeletePolicyRuleRequest;
 import dev.govcon.proto.v1.DeletePolicyRuleResponse;
 import dev.govcon.proto.v1.GetPoliciesByTypeRequest;
 import dev.govcon.proto.v1.GetPoliciesByTypeResponse;
+import dev.govcon.proto.v1.GetPolicyCoverageRequest;
+import dev.govcon.proto.v1.GetPolicyCoverageResponse;
 import dev.govcon.proto.v1.GetPolicyLimitRequest;
 import dev.govcon.proto.v1.GetPolicyRequest;
 import dev.govcon.proto.v1.GetPolicyRuleRequest;
 import dev.govcon.proto.v1.GetPolicyTemplateRequest;
+import dev.govcon.proto.v1.GetViolationRequest;
+import dev.govcon.proto.v1.GetViolationsByLimitRequest;
+import dev.govcon.proto.v1.GetViolationsByLimitResponse;
 import dev.govcon.proto.v1.ListActivePoliciesRequest;
 import dev.govcon.proto.v1.ListActivePoliciesResponse;
 import dev.govcon.proto.v1.ListEthicalConstraintsRequest;
@@ -28,12 +33,17 @@ import dev.govcon.proto.v1.ListPolicyRulesRequest;
 import dev.govcon.proto.v1.ListPolicyRulesResponse;
 import dev.govcon.proto.v1.ListPolicyTemplatesRequest;
 import dev.govcon.proto.v1.ListPolicyTemplatesResponse;
+import dev.govcon.proto.v1.ListViolationsRequest;
+import dev.govcon.proto.v1.ListViolationsResponse;
 import dev.govcon.proto.v1.PoliciesServiceGrpc;
 import dev.govcon.proto.v1.Policy;
 import dev.govcon.proto.v1.PolicyLimit;
 import dev.govcon.proto.v1.PolicyRule;
 import dev.govcon.proto.v1.PolicySource;
 import dev.govcon.proto.v1.PolicyTemplate;
+import dev.govcon.proto.v1.PolicyViolation;
+import dev.govcon.proto.v1.SimulateLimitRequest;
+import dev.govcon.proto.v1.SimulateLimitResponse;
 import dev.govcon.proto.v1.UpdatePolicyLimitRequest;
 import dev.govcon.proto.v1.UpdatePolicyLimitResponse;
 import dev.govcon.proto.v1.UpdatePolicyRuleRequest;
@@ -46,15 +56,17 @@ import static dev.govcon.server.auth.AuthInterceptor.principal;
 
 /**
  * Policies domain: rules and limits (CRUD), the Governance views of them (active, detail, by
- * type) and the shipped library (templates, ethical constraints). Violations, simulation and
- * coverage come with their own branch; lessons and proposals belong to issue 6; until then they
- * answer UNIMPLEMENTED.
+ * type, coverage), the shipped library (templates, ethical constraints), violations and limit
+ * simulation. Lessons and proposals belong to issue 6 and answer UNIMPLEMENTED until then.
  */
 public final class PoliciesService extends PoliciesServiceGrpc.PoliciesServiceImplBase {
     private final RulesLogic rules;
     private final LimitsLogic limits;
     private final PolicyReads reads;
     private final LibraryLogic library;
+    private final ViolationsReads violations;
+    private final LimitSimulator simulator;
+    private final PolicyCoverage coverage;
 
     public PoliciesService(Database database, Clock clock) {
         PolicyLibrary shipped = PolicyLibrary.shipped();
@@ -62,6 +74,9 @@ public final class PoliciesService extends PoliciesServiceGrpc.PoliciesServiceIm
         this.limits = new LimitsLogic(database, clock);
         this.reads = new PolicyReads(database, clock);
         this.library = new LibraryLogic(database, shipped, rules, limits);
+        this.violations = new ViolationsReads(database, clock);
+        this.simulator = new LimitSimulator(database, clock);
+        this.coverage = new PolicyCoverage(database, clock);
     }
 
     // ---- Governance -> Active ----
@@ -162,5 +177,31 @@ public final class PoliciesService extends PoliciesServiceGrpc.PoliciesServiceIm
     public void deletePolicyRule(DeletePolicyRuleRequest request, StreamObserver<DeletePolicyRuleResponse> response) {
         Rpc.unary(response, () -> DeletePolicyRuleResponse.newBuilder()
                 .setRule(rules.delete(principal(), request)).build());
+    }
+
+    @Override
+    public void listViolations(ListViolationsRequest request, StreamObserver<ListViolationsResponse> response) {
+        Rpc.unary(response, () -> violations.list(principal(), request));
+    }
+
+    @Override
+    public void getViolation(GetViolationRequest request, StreamObserver<PolicyViolation> response) {
+        Rpc.unary(response, () -> violations.get(principal(), request.getId()));
+    }
+
+    @Override
+    public void getViolationsByLimit(GetViolationsByLimitRequest request,
+                                     StreamObserver<GetViolationsByLimitResponse> response) {
+        Rpc.unary(response, () -> violations.byLimit(principal(), request));
+    }
+
+    @Override
+    public void simulateLimit(SimulateLimitRequest request, StreamObserver<SimulateLimitResponse> response) {
+        Rpc.unary(response, () -> simulator.simulate(principal(), request));
+    }
+
+    @Override
+    public void getPolicyCoverage(GetPolicyCoverageRequest request, StreamObserver<GetPolicyCoverageResponse> response) {
+        Rpc.unary(response, () -> coverage.coverage(principal(), request));
     }
 }

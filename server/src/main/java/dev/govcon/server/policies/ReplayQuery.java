@@ -1,0 +1,29 @@
+package dev.govcon.server.policies;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import dev.govcon.server.db.SqlArray;
+
+/**
+ * The parameters of one replay statement. Runs are reported when they ended in
+ * [{@code start}, {@code end)}; a run is over when its usage mark exceeds {@code amount} and
+ * near when it exceeds {@code warnAt} (null: no early warning). Day starts and segment bounds
+ * travel as microseconds since the epoch.
+ *
+ * @param tokens     usage is input + output tokens (else spend in micro-dollars)
+ * @param block      the action is BLOCK: over runs are blocked
+ * @param warnOnOver the action is WARN: over runs are warned
+ * @param scanStart  for minute and concurrency replays: runs that ended from here on are read
+ * @param scanEnd    ... and before here
+ * @param resolvedHours    rollup hours decided whole, and for each its outcome:
+ * @param resolvedOutcomes {@link #NONE}, {@link #NEAR} or {@link #OVER} (every run of the hour)
+ */
+record ReplayQuery(UUID tenantId, ControlScope scope, boolean tokens, Instant start, Instant end, long amount,
+                   Double warnAt, boolean block, boolean warnOnOver, SqlArray dayMicros,
+                   SqlArray segmentStarts, SqlArray segmentEnds, SqlArray seeds, Instant scanStart,
+                   Instant scanEnd, SqlArray resolvedHours, SqlArray resolvedOutcomes) {
+    static final int NONE = 0;
+    static final int NEAR = 1;
+    static final int OVER = 2;
+}
