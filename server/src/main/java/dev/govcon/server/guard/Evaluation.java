@@ -10,6 +10,7 @@ import dev.govcon.proto.v1.GuardDecision;
 import dev.govcon.proto.v1.GuardLimitBudget;
 import dev.govcon.proto.v1.GuardMatchedControl;
 import dev.govcon.proto.v1.GuardOutcome;
+import dev.govcon.server.policies.ViolationRow;
 
 /** What one check found, control by control, in the order evaluated (rules, then limits). */
 final class Evaluation {
@@ -90,8 +91,8 @@ final class Evaluation {
         return decision.name();
     }
 
-    List<GuardViolation> violations(GuardCall call, String reservationId, long costMicros, Instant at) {
-        List<GuardViolation> out = new ArrayList<>();
+    List<ViolationRow> violations(GuardCall call, String reservationId, long costMicros, Instant at) {
+        List<ViolationRow> out = new ArrayList<>();
         for (Found f : found) {
             if (!Outcomes.isViolation(f.outcome())) {
                 continue;

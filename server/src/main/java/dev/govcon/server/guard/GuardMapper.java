@@ -33,8 +33,6 @@ public interface GuardMapper extends Mapper {
 
     void notifySettle(@Param("payload") String payload);
 
-    int insertViolations(@Param("rows") List<GuardViolation> rows);
-
     boolean heartbeat(@Param("replicaId") UUID replicaId);
 
     int forgetReplica(@Param("replicaId") UUID replicaId);

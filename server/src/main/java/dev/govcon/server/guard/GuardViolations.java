@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.govcon.proto.v1.GuardOutcome;
 import dev.govcon.server.activity.ingest.CommittedRun;
+import dev.govcon.server.policies.ViolationRow;
 
 /** Builds the violation rows of a check's outcomes and of runs that crossed a limit. */
 final class GuardViolations {
@@ -26,31 +27,31 @@ final class GuardViolations {
         };
     }
 
-    static GuardViolation ofRule(GuardRule rule, GuardOutcome outcome, String reason, GuardCall call,
+    static ViolationRow ofRule(GuardRule rule, GuardOutcome outcome, String reason, GuardCall call,
                                  String reservationId, long costMicros, Instant at) {
-        return new GuardViolation(call.tenantId(), UUID.randomUUID(), "RULE", rule.id(), rule.name(),
+        return new ViolationRow(call.tenantId(), UUID.randomUUID(), "RULE", rule.id(), rule.name(),
                 rule.type().name().substring("RULE_TYPE_".length()), action(outcome), "GUARD_CHECK",
                 call.scope().feature(), call.scope().model(), call.scope().endUser(), call.scope().apiKeyId(),
                 call.scope().provider(), call.scope().environment(), at, call.runId(), reservationId, reason,
                 rule.type() == dev.govcon.proto.v1.RuleType.RULE_TYPE_MAX_TOKENS_PER_RUN ? call.maxTokens() : 0,
-                rule.maxTokens(), costMicros, json(call.metadata()));
+                rule.maxTokens(), costMicros, "", json(call.metadata()));
     }
 
-    static GuardViolation ofLimit(GuardLimit limit, GuardOutcome outcome, String reason, GuardCall call,
+    static ViolationRow ofLimit(GuardLimit limit, GuardOutcome outcome, String reason, GuardCall call,
                                   String reservationId, long observed, long costMicros, Instant at) {
-        return new GuardViolation(call.tenantId(), UUID.randomUUID(), "LIMIT", limit.id(), limit.name(),
+        return new ViolationRow(call.tenantId(), UUID.randomUUID(), "LIMIT", limit.id(), limit.name(),
                 limit.type(), action(outcome), "GUARD_CHECK", call.scope().feature(), call.scope().model(),
                 call.scope().endUser(), call.scope().apiKeyId(), call.scope().provider(), call.scope().environment(),
-                at, call.runId(), reservationId, reason, observed, limit.amount(), costMicros, json(call.metadata()));
+                at, call.runId(), reservationId, reason, observed, limit.amount(), costMicros, "", json(call.metadata()));
     }
 
-    static GuardViolation crossedOnCompletion(GuardLimit limit, CommittedRun run, long usageAfter) {
-        return new GuardViolation(run.tenantId(), UUID.randomUUID(), "LIMIT", limit.id(), limit.name(), limit.type(),
+    static ViolationRow crossedOnCompletion(GuardLimit limit, CommittedRun run, long usageAfter) {
+        return new ViolationRow(run.tenantId(), UUID.randomUUID(), "LIMIT", limit.id(), limit.name(), limit.type(),
                 limit.action().name(), "RUN_COMPLETION", run.feature(), run.model(), run.endUser(),
                 run.apiKeyId() == null ? "" : run.apiKeyId().toString(), run.provider(), run.environment(),
                 run.endTime(), run.runId(), run.reservationId(),
                 limit.type() + " reached " + usageAfter + " of " + limit.amount() + " with this run",
-                usageAfter, limit.amount(), run.costMicros(), "{}");
+                usageAfter, limit.amount(), run.costMicros(), "", "{}");
     }
 
     private static String json(Map<String, String> metadata) {

@@ -10,6 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.govcon.server.db.Database;
+import dev.govcon.server.policies.ViolationMapper;
+import dev.govcon.server.policies.ViolationRow;
 
 /**
  * Writes violations in batches on its own thread, so a WARN or DENY costs the check no
@@ -22,7 +24,7 @@ final class ViolationWriter implements AutoCloseable {
     private static final long FLUSH_MILLIS = 200;
 
     private final Database database;
-    private final BlockingQueue<GuardViolation> queue = new LinkedBlockingQueue<>(100_000);
+    private final BlockingQueue<ViolationRow> queue = new LinkedBlockingQueue<>(100_000);
     private final Thread thread;
     private final java.util.concurrent.atomic.AtomicInteger unwritten = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean running = true;
@@ -34,7 +36,7 @@ final class ViolationWriter implements AutoCloseable {
         thread.start();
     }
 
-    void add(GuardViolation v) {
+    void add(ViolationRow v) {
         if (queue.offer(v)) {
             unwritten.incrementAndGet();
         } else {
@@ -45,7 +47,7 @@ final class ViolationWriter implements AutoCloseable {
     /** Writes everything queued so far, waiting for a batch the writer thread holds. */
     void flush() {
         synchronized (this) {
-            List<GuardViolation> batch = new ArrayList<>();
+            List<ViolationRow> batch = new ArrayList<>();
             while (queue.drainTo(batch, MAX_BATCH) > 0) {
                 write(batch);
                 batch.clear();
@@ -61,10 +63,10 @@ final class ViolationWriter implements AutoCloseable {
     private void run() {
         while (running) {
             try {
-                GuardViolation first = queue.poll(FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+                ViolationRow first = queue.poll(FLUSH_MILLIS, TimeUnit.MILLISECONDS);
                 if (first != null) {
                     synchronized (this) {
-                        List<GuardViolation> batch = new ArrayList<>();
+                        List<ViolationRow> batch = new ArrayList<>();
                         batch.add(first);
                         queue.drainTo(batch, MAX_BATCH - 1);
                         write(batch);
@@ -79,9 +81,9 @@ final class ViolationWriter implements AutoCloseable {
         }
     }
 
-    private void write(List<GuardViolation> batch) {
+    private void write(List<ViolationRow> batch) {
         try {
-            database.inTransaction(s -> s.getMapper(GuardMapper.class).insertViolations(batch));
+            database.inTransaction(s -> s.getMapper(ViolationMapper.class).insertBatch(batch));
         } finally {
             unwritten.addAndGet(-batch.size());
         }
