@@ -22,8 +22,9 @@ public final class TestDatabase {
 
     public static synchronized Database shared() {
         if (shared == null) {
-            shared = Database.open(settings(), null);
-            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+            DatabaseSettings settings = settings();
+            shared = Database.open(settings, null);
+            closeAtExit(shared, settings);
         }
         return shared;
     }
@@ -47,8 +48,26 @@ public final class TestDatabase {
             own = new DatabaseSettings(url, base.user(), base.password(), null, base.maxPoolSize());
         }
         Database db = Database.open(own, null);
-        Runtime.getRuntime().addShutdownHook(new Thread(db::close));
+        closeAtExit(db, own);
         return db;
+    }
+
+    /** Stops the database when the JVM ends and deletes an embedded one's folder (hundreds of MB each). */
+    private static void closeAtExit(Database db, DatabaseSettings settings) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            db.close();
+            if (settings.embeddedDataDir() != null) {
+                deleteTree(settings.embeddedDataDir());
+            }
+        }));
+    }
+
+    private static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // Best effort: a leftover temp folder is not worth failing the run for.
+        }
     }
 
     public static DatabaseSettings settings() {
