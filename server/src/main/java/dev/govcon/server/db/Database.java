@@ -41,6 +41,12 @@ public final class Database implements AutoCloseable {
                 new Environment("govcon", new JdbcTransactionFactory(), dataSource));
         configuration.setMapUnderscoreToCamelCase(true);
         configuration.setArgNameBasedConstructorAutoMapping(true);
+        // Many statements are <select>s that write (INSERT ... RETURNING, pg_notify, lease
+        // functions). MyBatis's session cache would answer a repeated one from memory without
+        // running it - e.g. the second identical budget increment in one transaction - so the
+        // cache lives for one statement only. Second-level caches are off.
+        configuration.setLocalCacheScope(org.apache.ibatis.session.LocalCacheScope.STATEMENT);
+        configuration.setCacheEnabled(false);
         configuration.getTypeHandlerRegistry().register(java.util.UUID.class, UuidTypeHandler.class);
         configuration.getTypeHandlerRegistry().register(SqlArray.class, SqlArrayTypeHandler.class);
         configuration.getTypeHandlerRegistry().register(String[].class, TextArrayTypeHandler.class);

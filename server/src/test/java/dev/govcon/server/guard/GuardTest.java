@@ -307,6 +307,33 @@ class GuardTest {
     }
 
     @Test
+    void completedRunsThatCrossALimitAfterTheFactAreWrittenOnceAsViolations() {
+        Tenant t = server.newTenant("guard-after-the-fact");
+        UUID limit = TestControls.limit(server.database, t.id(), "SPEND_PER_DAY", 1000).insert();
+        try (GovconClient client = server.grpc(t.ownerKey())) {
+            RecordRunsRequest.Builder batch = RecordRunsRequest.newBuilder();
+            for (String id : new String[] {"late-1", "late-2"}) {
+                batch.addRuns(Run.newBuilder().setRunId(id).setModel("gpt-4o").setProvider("openai").setFeature("chat")
+                        .setStatus(RunStatus.SUCCEEDED).setCostMicros(700).setInputTokens(10).setOutputTokens(10)
+                        .setStartTime(dev.govcon.server.wire.Times.ts(server.clock.instant().minusSeconds(5)))
+                        .setEndTime(dev.govcon.server.wire.Times.ts(server.clock.instant())));
+            }
+            client.runtime().recordRuns(batch.build());
+            client.runtime().recordRuns(batch.build());
+        }
+        server.server.guard().flushViolations();
+
+        UUID tenant = UUID.fromString(t.id());
+        assertThat(TestControls.scalar(server.database, "SELECT count(*) FROM limit_violations WHERE tenant_id = ? "
+                + "AND control_id = ? AND origin = 'RUN_COMPLETION' AND run_id = 'late-2' AND limit_amount = 1000 "
+                + "AND cost_micros = 700", tenant, limit))
+                .as("the run that crossed 1000, once, though the batch was sent twice").isEqualTo(1);
+        assertThat(TestControls.scalar(server.database, "SELECT count(*) FROM limit_violations WHERE tenant_id = ?", tenant))
+                .isEqualTo(1);
+        assertThat(check(t, call("gpt-4o")).getDecision()).as("1400 of 1000 spent").isEqualTo(GuardDecision.GUARD_DECISION_DENY);
+    }
+
+    @Test
     void restServesTheSameCheck() {
         Tenant t = server.newTenant("guard-rest");
         TestControls.rule(server.database, t.id(), "MODEL_DENY_LIST").texts("models", "bad-model").insert();
