@@ -118,7 +118,7 @@ public final class GovconServer implements AutoCloseable {
         services.add(new AccountsService(database, clock, plans));
         services.add(new ConnectivityService(database, clock));
         services.add(new AdminService(new TenantProvisioner(database)));
-        services.add(new RuntimeService(ingestor, guard));
+        services.add(new RuntimeService(ingestor, guard, integrationTouches, clock));
         JobsReads jobsReads = new JobsReads(database, clock);
         services.add(new ActivityService(database, clock, prices, jobsReads));
         services.add(new LogsService(database, clock));

@@ -13,7 +13,13 @@ import dev.govcon.proto.v1.StartRunRequest;
 import dev.govcon.proto.v1.StartRunResponse;
 import dev.govcon.proto.v1.StreamRunsAck;
 import dev.govcon.proto.v1.StreamRunsRequest;
+import java.time.Clock;
+
+import com.linecorp.armeria.server.ServiceRequestContext;
+
 import dev.govcon.server.activity.ingest.RunIngestor;
+import dev.govcon.server.auth.Principal;
+import dev.govcon.server.connectivity.IntegrationTouches;
 import dev.govcon.server.guard.Guard;
 import dev.govcon.server.wire.Rpc;
 import io.grpc.stub.StreamObserver;
@@ -24,15 +30,27 @@ import static dev.govcon.server.auth.AuthInterceptor.principal;
 public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplBase {
     private final RunIngestor ingestor;
     private final Guard guard;
+    private final IntegrationTouches touches;
+    private final Clock clock;
 
-    public RuntimeService(RunIngestor ingestor, Guard guard) {
+    public RuntimeService(RunIngestor ingestor, Guard guard, IntegrationTouches touches, Clock clock) {
         this.ingestor = ingestor;
         this.guard = guard;
+        this.touches = touches;
+        this.clock = clock;
     }
 
     @Override
     public void checkGuard(CheckGuardRequest request, StreamObserver<CheckGuardResponse> response) {
-        Rpc.unary(response, () -> guard.check(principal(), request));
+        Rpc.unary(response, () -> {
+            Principal caller = principal();
+            CheckGuardResponse decision = guard.check(caller, request);
+            // Same header over gRPC metadata and REST: transcoded calls keep the HTTP headers.
+            ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
+            String integration = ctx == null ? null : ctx.request().headers().get(IntegrationTouches.HEADER);
+            touches.guardChecked(caller.tenantId(), integration, clock.instant());
+            return decision;
+        });
     }
 
     @Override

@@ -207,6 +207,16 @@ class IntegrationsTest {
     }
 
     @Test
+    void aGuardCheckCarryingTheIntegrationHeaderIsRecordedOnThatIntegration() {
+        String id = server.post(REGISTER, "{\"name\":\"checked-for-real\"}", ingestKey).json().get("id").asText();
+        Reply checked = server.send("POST", "/api/v1/guard/check", "{\"model\":\"gpt-4o\",\"feature\":\"chat\"}",
+                                    ingestKey, IntegrationTouches.HEADER, id);
+        assertThat(checked.status()).isEqualTo(200);
+        server.server.integrationTouches().flush();
+        assertThat(Times.instant(listed(acme.ownerKey(), id).getLastGuardCheckAt())).isEqualTo(server.clock.instant());
+    }
+
+    @Test
     void rolesAndPaging() {
         String viewer = key(acme.ownerKey(), "VIEWER");
         assertThat(server.post(REGISTER, "{\"name\":\"v\"}", viewer).status()).isEqualTo(403);
