@@ -172,7 +172,11 @@ public final class Forecast {
         return new Point(p.step(), Math.max(0, p.value()), Math.max(0, p.low()), Math.max(0, p.high()));
     }
 
-    private static double quantile(double confidence) {
+    /** The standard normal quantile at (1 + confidence) / 2: the z of a two-sided interval. */
+    public static double quantile(double confidence) {
+        if (!(confidence > 0 && confidence < 1)) {
+            throw new IllegalArgumentException("confidence must be strictly between 0 and 1");
+        }
         return new NormalDistribution(null, 0, 1).inverseCumulativeProbability((1 + confidence) / 2);
     }
 
