@@ -1,7 +1,5 @@
 package dev.govcon.server.signals;
 
-import java.time.Instant;
-
 import dev.govcon.server.policies.LimitWindow;
 
 /**
@@ -13,7 +11,7 @@ final class BudgetBurn {
     private BudgetBurn() {
     }
 
-    static Detected signal(SpendLimitRow limit, Projection p, LimitWindow window, Instant now) {
+    static Detected signal(SpendLimitRow limit, Projection p, LimitWindow window) {
         boolean exhausted = p.currentMicros() >= limit.amount();
         String message = exhausted
                 ? String.format("Limit \"%s\" is exhausted: $%.2f spent of $%.2f.", limit.name(),

@@ -90,7 +90,7 @@ public final class SignalsDetectJob implements Job {
                     ? LimitKind.LIMIT_KIND_SPEND_PER_DAY : LimitKind.LIMIT_KIND_SPEND_PER_MONTH, now, zone);
             Projection p = project(limit, window, series, current, days, firstDay, zone, now);
             if (p.exhaustion() != null && p.exhaustion().isBefore(window.end())) {
-                detected.add(BudgetBurn.signal(limit, p, window, now));
+                detected.add(BudgetBurn.signal(limit, p, window));
             }
             written += predict(m, tenantId, "LIMIT_EXHAUSTION", limit, window, p, now, currentHour);
         }
