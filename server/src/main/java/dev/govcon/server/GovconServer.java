@@ -42,6 +42,7 @@ import dev.govcon.server.jobs.JobsReads;
 import dev.govcon.server.jobs.StandardJobs;
 import dev.govcon.server.logs.LogsService;
 import dev.govcon.server.pending.PendingDomains;
+import dev.govcon.server.signals.SignalsDetectJob;
 import dev.govcon.server.policies.PoliciesService;
 import dev.govcon.server.runtime.RuntimeService;
 import dev.govcon.server.tenancy.TenantProvisioner;
@@ -132,6 +133,7 @@ public final class GovconServer implements AutoCloseable {
 
         List<Job> jobList = new ArrayList<>(StandardJobs.of(ingestor::timeOutStale, settings.runTimeout()));
         jobList.add(new InvoiceJob(plans));
+        jobList.add(new SignalsDetectJob());
         jobList.removeIf(j -> extraJobs.stream().anyMatch(e -> e.name().equals(j.name())));
         jobList.addAll(extraJobs);
         JobScheduler jobs = new JobScheduler(database, clock, jobList, jobSettings).start();

@@ -27,6 +27,15 @@ import dev.govcon.proto.v1.GetWorkerHealthRequest;
 import dev.govcon.proto.v1.GetWorkerHealthResponse;
 import dev.govcon.proto.v1.ListJobsRequest;
 import dev.govcon.proto.v1.ListJobsResponse;
+import dev.govcon.proto.v1.GetPredictionsSummaryRequest;
+import dev.govcon.proto.v1.GetPredictionsSummaryResponse;
+import dev.govcon.proto.v1.ListAnomaliesRequest;
+import dev.govcon.proto.v1.ListAnomaliesResponse;
+import dev.govcon.proto.v1.ListPredictionsRequest;
+import dev.govcon.proto.v1.ListPredictionsResponse;
+import dev.govcon.proto.v1.ListSignalsRequest;
+import dev.govcon.proto.v1.ListSignalsResponse;
+import dev.govcon.server.signals.SignalsReads;
 import dev.govcon.server.activity.pricing.PriceBook;
 import dev.govcon.server.jobs.JobsReads;
 import dev.govcon.server.db.Database;
@@ -38,15 +47,17 @@ import static dev.govcon.server.auth.AuthInterceptor.principal;
 /**
  * Activity domain, read side: live and finished runs, their aggregates and traces, the
  * background jobs and their health, and the model price table. Signals, predictions and
- * anomalies belong to the incidents-and-signals issue and answer UNIMPLEMENTED until it lands.
+ * anomalies are read by {@link SignalsReads} (package {@code signals}).
  */
 public final class ActivityService extends ActivityServiceGrpc.ActivityServiceImplBase {
     private final ActivityReads reads;
     private final PriceBook prices;
     private final JobsReads jobs;
+    private final SignalsReads signals;
 
     public ActivityService(Database database, Clock clock, PriceBook prices, JobsReads jobs) {
         this.reads = new ActivityReads(database, clock);
+        this.signals = new SignalsReads(database, clock);
         this.prices = prices;
         this.jobs = jobs;
     }
@@ -113,5 +124,26 @@ public final class ActivityService extends ActivityServiceGrpc.ActivityServiceIm
     @Override
     public void listRunTraces(ListRunTracesRequest request, StreamObserver<ListRunTracesResponse> response) {
         Rpc.unary(response, () -> reads.traces(principal(), request));
+    }
+
+    @Override
+    public void listSignals(ListSignalsRequest request, StreamObserver<ListSignalsResponse> response) {
+        Rpc.unary(response, () -> signals.signals(principal(), request));
+    }
+
+    @Override
+    public void listPredictions(ListPredictionsRequest request, StreamObserver<ListPredictionsResponse> response) {
+        Rpc.unary(response, () -> signals.predictions(principal(), request));
+    }
+
+    @Override
+    public void getPredictionsSummary(GetPredictionsSummaryRequest request,
+                                      StreamObserver<GetPredictionsSummaryResponse> response) {
+        Rpc.unary(response, () -> signals.summary(principal()));
+    }
+
+    @Override
+    public void listAnomalies(ListAnomaliesRequest request, StreamObserver<ListAnomaliesResponse> response) {
+        Rpc.unary(response, () -> signals.anomalies(principal(), request));
     }
 }
