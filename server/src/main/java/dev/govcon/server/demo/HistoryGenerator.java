@@ -140,6 +140,25 @@ public final class HistoryGenerator {
         return new Loaded(recorded.get(), duplicates.get());
     }
 
+    /**
+     * The {@code runsPerDay} that makes a load of {@code days} up to {@code now} hold about
+     * {@code totalRuns} runs per tenant (weekends and today's remaining hours accounted for).
+     */
+    public static int runsPerDayFor(long totalRuns, int days, Instant now) {
+        long firstHour = now.truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(days - 1L)).getEpochSecond() / 3600;
+        long lastHour = now.getEpochSecond() / 3600;
+        double perRunPerDay = 0;
+        for (long hour = firstHour; hour <= lastHour; hour++) {
+            perRunPerDay += HOUR_SHARE[(int) (hour % 24)] * weekdayFactor(hour);
+        }
+        return (int) Math.max(1, Math.round(totalRuns / perRunPerDay));
+    }
+
+    private static double weekdayFactor(long epochHour) {
+        DayOfWeek day = Instant.ofEpochSecond(epochHour * 3600).atZone(ZoneOffset.UTC).getDayOfWeek();
+        return day == DayOfWeek.SATURDAY || day == DayOfWeek.SUNDAY ? 0.4 : 1.0;
+    }
+
     private Future<?> submit(ExecutorService pool, Semaphore inFlight, Principal loader, List<Run> batch,
                              AtomicLong recorded, AtomicLong duplicates) throws InterruptedException {
         inFlight.acquire();
@@ -173,9 +192,7 @@ public final class HistoryGenerator {
                                   Instant now) {
         SplittableRandom random = new SplittableRandom(mix(seed, tenantIndex, epochHour));
         Instant start = Instant.ofEpochSecond(epochHour * 3600);
-        DayOfWeek day = start.atZone(ZoneOffset.UTC).getDayOfWeek();
-        double weekday = day == DayOfWeek.SATURDAY || day == DayOfWeek.SUNDAY ? 0.4 : 1.0;
-        double mean = runsPerDay * HOUR_SHARE[(int) (epochHour % 24)] * weekday;
+        double mean = runsPerDay * HOUR_SHARE[(int) (epochHour % 24)] * weekdayFactor(epochHour);
         int count = (int) Math.round(mean * (0.85 + 0.3 * random.nextDouble()));
         boolean costSpike = epochHour == spikes.costHour();
         boolean errorSpike = epochHour >= spikes.errorFrom() && epochHour < spikes.errorTo();
