@@ -92,6 +92,11 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--db-password", defaultValue = "")
     String dbPassword;
 
+    @Option(names = "--h2load", paramLabel = "DIR",
+            description = "Run no scenario: start the server, prepare the noop and guard tenants and gRPC request "
+                          + "bodies for h2load in DIR, print the h2load commands, and serve until interrupted.")
+    Path h2loadDir;
+
     @Option(names = "--keep", description = "Keep the server's output and GC log (the database is always removed).")
     boolean keep;
 
@@ -162,6 +167,24 @@ public final class Bench implements Callable<Integer> {
             BenchContext ctx = new BenchContext(db, server.port(),
                                                 new CpuMeter(server.pid(), embedded == null ? null : pgData),
                                                 batchSize, concurrency, callers, rate, readsScale, historyDays);
+            if (h2loadDir != null) {
+                // Interrupted (Ctrl-C), only shutdown hooks run: they stop the server and the database.
+                ServerProcess serving = server;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        serving.close();
+                        if (embedded != null) {
+                            embedded.close();
+                        }
+                        cleanUp(work, false);
+                    } catch (Exception e) {
+                        System.err.println("cleaning up: " + e);
+                    }
+                }));
+                H2loadSetup.prepare(ctx, h2loadDir);
+                server.process().waitFor();
+                return results;
+            }
             try (MemoryMeter memory = new MemoryMeter(server.pid(), server.gcLog())) {
                 for (Scenario s : chosen) {
                     System.err.printf("running %s for %s (+%s warm-up): %s%n", s.name(), measured, warm, s.description());
@@ -182,7 +205,9 @@ public final class Bench implements Callable<Integer> {
                 embedded.close();
             }
         }
-        print(results, server);
+        if (h2loadDir == null) {
+            print(results, server);
+        }
         return results;
     }
 

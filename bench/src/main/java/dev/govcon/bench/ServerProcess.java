@@ -78,6 +78,10 @@ final class ServerProcess implements AutoCloseable {
         return port;
     }
 
+    Process process() {
+        return process;
+    }
+
     long pid() {
         return process.pid();
     }
