@@ -1,7 +1,9 @@
 package dev.govcon.bench;
 
-import java.net.http.HttpClient;
 import java.time.Duration;
+
+import com.linecorp.armeria.client.BlockingWebClient;
+import com.linecorp.armeria.client.WebClient;
 
 import dev.govcon.proto.v1.Actor;
 import dev.govcon.proto.v1.CreateTenantRequest;
@@ -46,10 +48,14 @@ record BenchContext(Database database, int serverPort, CpuMeter cpu, int batchSi
         return "http://127.0.0.1:" + serverPort;
     }
 
-    /** HTTP/1.1, as a browser's console talks to a load balancer; a pooled connection per caller. */
-    static HttpClient http() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
-                .build();
+    /**
+     * REST over HTTP/1.1 (as a browser's console talks to a load balancer), a pooled keep-alive
+     * connection per caller. Armeria's client, not java.net.http, which was the bottleneck of the
+     * first REST measurements (see docs/PERFORMANCE.md).
+     */
+    BlockingWebClient http() {
+        return WebClient.builder("h1c://127.0.0.1:" + serverPort).responseTimeout(Duration.ofSeconds(30)).build()
+                .blocking();
     }
 
     Window window(Duration warmup, Duration measured) {

@@ -1,9 +1,5 @@
 package dev.govcon.bench;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +10,10 @@ import java.util.UUID;
 
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
+
+import com.linecorp.armeria.client.BlockingWebClient;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpHeaderNames;
 
 import dev.govcon.server.activity.ingest.RunIngestor;
 import dev.govcon.server.activity.pricing.PriceBook;
@@ -82,20 +82,20 @@ final class ConsoleReadsScenario implements Scenario {
 
         Instant end = Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
         Instant start = end.minus(Duration.ofDays(30));
-        HttpClient http = BenchContext.http();
-        List<HttpRequest> requests = new ArrayList<>();
+        BlockingWebClient http = ctx.http();
+        String auth = "Bearer " + tenant.key();
+        List<String> requests = new ArrayList<>();
         List<String> served = new ArrayList<>();
         List<String> notServed = new ArrayList<>();
         for (ConsoleRead read : READS) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(ctx.baseUrl() + read.resolve(start, end)))
-                    .timeout(Duration.ofSeconds(30)).header("authorization", "Bearer " + tenant.key()).GET().build();
-            HttpResponse<String> probe = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (probe.statusCode() == 501) {
+            String path = read.resolve(start, end);
+            AggregatedHttpResponse probe = http.prepare().get(path).header(HttpHeaderNames.AUTHORIZATION, auth).execute();
+            if (probe.status().code() == 501) {
                 notServed.add(read.name());
-            } else if (probe.statusCode() != 200) {
-                throw new IllegalStateException(read.name() + " answered " + probe.statusCode() + ": " + probe.body());
+            } else if (probe.status().code() != 200) {
+                throw new IllegalStateException(read.name() + " answered " + probe.status() + ": " + probe.contentUtf8());
             } else {
-                requests.add(request);
+                requests.add(path);
                 served.add(read.name());
             }
         }
@@ -108,9 +108,10 @@ final class ConsoleReadsScenario implements Scenario {
         UnaryLoad.drive(window, ctx.callers(), ctx.rate(), (caller, n) -> {
             int i = (int) ((n + caller) % requests.size());
             long sent = System.nanoTime();
-            HttpResponse<String> r = http.send(requests.get(i), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException(served.get(i) + ": HTTP " + r.statusCode() + ": " + r.body());
+            AggregatedHttpResponse r = http.prepare().get(requests.get(i)).header(HttpHeaderNames.AUTHORIZATION, auth)
+                    .execute();
+            if (r.status().code() != 200) {
+                throw new IllegalStateException(served.get(i) + ": HTTP " + r.status() + ": " + r.contentUtf8());
             }
             if (sent >= measureFrom) {
                 byRead[i].recordValue(Math.min(60_000_000L, (System.nanoTime() - sent) / 1000));

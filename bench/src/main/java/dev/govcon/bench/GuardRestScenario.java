@@ -1,20 +1,19 @@
 package dev.govcon.bench;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
 
 import com.google.protobuf.util.JsonFormat;
+import com.linecorp.armeria.client.BlockingWebClient;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.MediaType;
 
-import dev.govcon.proto.v1.CheckGuardRequest;
 import dev.govcon.sdk.GovconClient;
 
 /**
  * The guard check over REST ({@code POST /api/v1/guard/check}, transcoded to the same gRPC
- * service) with java.net.http over HTTP/1.1, against 20 active controls as in {@code guard}.
+ * service) with Armeria's client over HTTP/1.1, against 20 active controls as in {@code guard}.
  */
 final class GuardRestScenario implements Scenario {
     @Override
@@ -24,7 +23,7 @@ final class GuardRestScenario implements Scenario {
 
     @Override
     public String description() {
-        return "POST /api/v1/guard/check over HTTP/1.1 (java.net.http), 20 active controls";
+        return "POST /api/v1/guard/check over HTTP/1.1, 20 active controls";
     }
 
     @Override
@@ -34,23 +33,20 @@ final class GuardRestScenario implements Scenario {
             GuardControls.create(client);
             GuardControls.expect(client.runtime().checkGuard(GuardControls.request(0)));
         }
-        URI uri = URI.create(ctx.baseUrl() + "/api/v1/guard/check");
-        HttpRequest[] requests = new HttpRequest[GuardControls.USERS];
-        for (int u = 0; u < requests.length; u++) {
-            CheckGuardRequest body = GuardControls.request(u);
-            requests[u] = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-                    .header("authorization", "Bearer " + tenant.key()).header("content-type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(JsonFormat.printer().preservingProtoFieldNames()
-                                                                    .omittingInsignificantWhitespace().print(body)))
-                    .build();
+        String[] bodies = new String[GuardControls.USERS];
+        for (int u = 0; u < bodies.length; u++) {
+            bodies[u] = JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace()
+                    .print(GuardControls.request(u));
         }
-        HttpClient http = BenchContext.http();
+        BlockingWebClient http = ctx.http();
+        String auth = "Bearer " + tenant.key();
         Window window = ctx.window(warmup, measured);
         UnaryLoad.drive(window, ctx.callers(), ctx.rate(), (caller, n) -> {
-            HttpResponse<String> r = http.send(requests[(int) ((n * 31 + caller) % requests.length)],
-                                               HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200 || !r.body().contains("GUARD_DECISION_ALLOW")) {
-                throw new IllegalStateException("HTTP " + r.statusCode() + ": " + r.body());
+            AggregatedHttpResponse r = http.prepare().post("/api/v1/guard/check")
+                    .header(HttpHeaderNames.AUTHORIZATION, auth)
+                    .content(MediaType.JSON_UTF_8, bodies[(int) ((n * 31 + caller) % bodies.length)]).execute();
+            if (r.status().code() != 200 || !r.contentUtf8().contains("GUARD_DECISION_ALLOW")) {
+                throw new IllegalStateException("HTTP " + r.status() + ": " + r.contentUtf8());
             }
         });
         return window.result(name(), "calls", measured, ctx.loadNote() + ", a keep-alive connection each");
