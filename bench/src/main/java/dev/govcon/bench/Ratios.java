@@ -48,8 +48,8 @@ final class Ratios {
         Result rest = r.get("guard-rest");
         if (noop != null && guard != null) {
             double share = guard.perSecond() / noop.perSecond();
-            out.add(String.format("guard / noop, calls per second: %.0f%% (target >= %.0f%%: %s); the guard adds %.0f us "
-                                  + "to the mean latency", 100 * share, 100 * GUARD_VS_NOOP,
+            out.add(String.format("guard / noop, calls per second: %.0f%% (target >= %.0f%%: %s); mean latency, guard "
+                                  + "minus noop: %.0f us", 100 * share, 100 * GUARD_VS_NOOP,
                                   verdict(share >= GUARD_VS_NOOP),
                                   guard.latencyMicros().getMean() - noop.latencyMicros().getMean()));
             out.add(String.format("guard / noop, latency: p50 %.2fx, p99 %.2fx", guard.percentileMicros(50)
