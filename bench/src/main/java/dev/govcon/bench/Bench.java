@@ -20,19 +20,29 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Runs ingestion scenarios against a real govcon server (the production entry point, in a
- * process of its own on a free port) and a real PostgreSQL (embedded in a fresh folder, or
- * --db-url), and prints runs per second with each scenario's ratio to the database's own COPY
- * rate measured in the same invocation, and who used the CPU meanwhile. This JVM is the load
- * generator.
+ * Runs scenarios against a real govcon server (the production entry point, in a process of
+ * its own on a free port) and a real PostgreSQL (embedded in a fresh folder, or --db-url), and
+ * prints throughput and latency percentiles of each, the ratios between scenarios measured in
+ * the same invocation (ingestion against the database's own COPY rate, the guard check against
+ * a no-op call, REST against gRPC, reads at 1M runs against reads at 100k), who used the CPU,
+ * and the server's memory during each scenario. This JVM is the load generator.
  */
 @Command(name = "govcon-bench", mixinStandardHelpOptions = true,
-         description = "Measures govcon ingestion against a plain JDBC COPY of the same rows.")
+         description = "Measures govcon: ingestion against a plain JDBC COPY, the guard against a no-op RPC, "
+                       + "REST against gRPC, console reads at two sizes of history.")
 public final class Bench implements Callable<Integer> {
     private static final Map<String, Scenario> SCENARIOS = new LinkedHashMap<>();
+    /** What each scenario is compared with, when both ran in the same invocation. */
+    private static final Map<String, String> BASELINE = Map.of(
+            "stream", "copy", "batch", "copy", "recorder", "copy",
+            "guard", "noop", "guard-rest", "guard",
+            "reads-1m", "reads-100k");
 
     static {
-        for (Scenario s : List.of(new CopyScenario(), new StreamScenario(), new BatchScenario(), new RecorderScenario())) {
+        for (Scenario s : List.of(new CopyScenario(), new StreamScenario(), new BatchScenario(), new RecorderScenario(),
+                                  new NoopScenario(), new GuardScenario(), new GuardRestScenario(),
+                                  new ConsoleReadsScenario("reads-100k", 100_000),
+                                  new ConsoleReadsScenario("reads-1m", 1_000_000))) {
             SCENARIOS.put(s.name(), s);
         }
     }
@@ -52,8 +62,26 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "500", description = "Runs per batch/message/COPY (default ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--concurrency", defaultValue = "4", description = "Streams, callers or connections (default ${DEFAULT-VALUE}).")
+    @Option(names = "--concurrency", defaultValue = "4",
+            description = "Ingestion: streams, callers, recorders or COPY connections (default ${DEFAULT-VALUE}).")
     int concurrency;
+
+    @Option(names = "--callers", defaultValue = "16",
+            description = "No-op, guard and read scenarios: threads with one call in flight each (default ${DEFAULT-VALUE}).")
+    int callers;
+
+    @Option(names = "--rate", defaultValue = "0",
+            description = "No-op, guard and read scenarios: target calls per second over all callers, latency "
+                          + "counted from when each call was due; 0 = as fast as answered (default ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--history-days", defaultValue = "30",
+            description = "Days of history the read scenarios load (default ${DEFAULT-VALUE}).")
+    int historyDays;
+
+    @Option(names = "--reads-scale", defaultValue = "1",
+            description = "Multiplies the read scenarios' history (100k and 1M runs); the smoke test uses 0.01.")
+    double readsScale;
 
     @Option(names = "--db-url", description = "External PostgreSQL (JDBC URL); default: embedded in a fresh folder.")
     String dbUrl;
@@ -64,13 +92,23 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--db-password", defaultValue = "")
     String dbPassword;
 
+    @Option(names = "--h2load", paramLabel = "DIR",
+            description = "Run no scenario: start the server, prepare the noop and guard tenants and gRPC request "
+                          + "bodies for h2load in DIR, print the h2load commands, and serve until interrupted.")
+    Path h2loadDir;
+
     @Option(names = "--keep", description = "Keep the server's output and GC log (the database is always removed).")
     boolean keep;
 
-    @Option(names = "--server-java-opts", defaultValue = "-Xmx1g",
-            description = "JVM options of the server process (default ${DEFAULT-VALUE}), e.g. to add "
-                          + "-XX:StartFlightRecording=filename=server.jfr")
+    @Option(names = "--server-java-opts", defaultValue = "-Xmx512m",
+            description = "JVM options of the server process (default ${DEFAULT-VALUE}: the target is that the server "
+                          + "holds every scenario in it), e.g. to add -XX:StartFlightRecording=filename=server.jfr")
     String serverJavaOpts;
+
+    @Option(names = "--server-run-timeout", defaultValue = "PT1M",
+            description = "The server's --run-timeout (default ${DEFAULT-VALUE}): also how long the guard holds the "
+                          + "reservation of a checked call that never completes, as every call of the guard scenarios.")
+    String serverRunTimeout;
 
     @Option(names = "--pg", split = ",",
             defaultValue = "max_wal_size=8GB,checkpoint_timeout=30min,shared_buffers=512MB,wal_buffers=64MB",
@@ -103,16 +141,17 @@ public final class Bench implements Callable<Integer> {
         Duration measured = Duration.parse("PT" + duration.toUpperCase());
         Path work = Files.createTempDirectory("govcon-bench");
         boolean done = false;
+        List<Result> results;
         try {
-            run(chosen, warm, measured, work);
+            results = run(chosen, warm, measured, work);
             done = true;
         } finally {
             cleanUp(work, keep || !done);
         }
-        return 0;
+        return results.stream().anyMatch(r -> r.errors() > 0) ? 3 : 0;
     }
 
-    private void run(List<Scenario> chosen, Duration warm, Duration measured, Path work) throws Exception {
+    private List<Result> run(List<Scenario> chosen, Duration warm, Duration measured, Path work) throws Exception {
         Path pgData = work.resolve("pg");
         EmbeddedDatabase embedded = dbUrl == null ? EmbeddedDatabase.start(pgData, pgSettings) : null;
         String url = embedded == null ? dbUrl : embedded.jdbcUrl();
@@ -120,16 +159,43 @@ public final class Bench implements Callable<Integer> {
         String password = embedded == null ? dbPassword : "";
         List<Result> results = new ArrayList<>();
         ServerProcess server = null;
-        try (Database db = Database.open(new DatabaseSettings(url, user, password, null, concurrency + 4), null)) {
-            server = ServerProcess.start(url, user, password, 2 * concurrency + 8, serverJavaOpts, work);
+        try (Database db = Database.open(new DatabaseSettings(url, user, password, null, concurrency + 8), null)) {
+            server = ServerProcess.start(url, user, password, 2 * concurrency + 8, serverJavaOpts, serverRunTimeout,
+                                         work);
             System.err.println("server process " + server.pid() + " on port " + server.port() + ", output in "
                                + server.log());
             BenchContext ctx = new BenchContext(db, server.port(),
                                                 new CpuMeter(server.pid(), embedded == null ? null : pgData),
-                                                batchSize, concurrency);
-            for (Scenario s : chosen) {
-                System.err.printf("running %s for %s (+%s warm-up): %s%n", s.name(), measured, warm, s.description());
-                results.add(s.run(ctx, warm, measured));
+                                                batchSize, concurrency, callers, rate, readsScale, historyDays);
+            if (h2loadDir != null) {
+                // Interrupted (Ctrl-C), only shutdown hooks run: they stop the server and the database.
+                ServerProcess serving = server;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        serving.close();
+                        if (embedded != null) {
+                            embedded.close();
+                        }
+                        cleanUp(work, false);
+                    } catch (Exception e) {
+                        System.err.println("cleaning up: " + e);
+                    }
+                }));
+                H2loadSetup.prepare(ctx, h2loadDir);
+                server.process().waitFor();
+                return results;
+            }
+            try (MemoryMeter memory = new MemoryMeter(server.pid(), server.gcLog())) {
+                for (Scenario s : chosen) {
+                    System.err.printf("running %s for %s (+%s warm-up): %s%n", s.name(), measured, warm, s.description());
+                    MemoryMeter.Mark mark = memory.mark();
+                    Result r = s.run(ctx, warm, measured);
+                    results.add(r.withMemory(memory.since(mark)));
+                    if (r.errors() > 0) {
+                        System.err.printf("  %,d calls failed in the measured window; the first: %s%n", r.errors(),
+                                          r.firstError());
+                    }
+                }
             }
         } finally {
             if (server != null) {
@@ -139,7 +205,10 @@ public final class Bench implements Callable<Integer> {
                 embedded.close();
             }
         }
-        print(results, server);
+        if (h2loadDir == null) {
+            print(results, server);
+        }
+        return results;
     }
 
     /**
@@ -167,19 +236,36 @@ public final class Bench implements Callable<Integer> {
     }
 
     static void print(List<Result> results, ServerProcess server) {
-        Double copy = results.stream().filter(r -> r.scenario().equals("copy")).map(Result::runsPerSecond)
-                .findFirst().orElse(null);
-        System.out.printf("%n%-10s %12s %10s  %-26s %s%n", "scenario", "runs/s", "vs copy", "batch latency", "setup");
+        Map<String, Result> byName = new LinkedHashMap<>();
+        results.forEach(r -> byName.put(r.scenario(), r));
+        System.out.printf("%n%-11s %16s %18s  %-30s %8s%n", "scenario", "throughput", "vs", "latency", "errors");
         for (Result r : results) {
-            String ratio = copy == null || copy == 0 ? "-" : String.format("%.0f%%", 100 * r.runsPerSecond() / copy);
-            System.out.printf("%-10s %,12.0f %10s  %-26s %s%n", r.scenario(), r.runsPerSecond(), ratio, r.latency(), r.note());
+            Result base = byName.get(BASELINE.get(r.scenario()));
+            String ratio = base == null || base.perSecond() == 0 ? "-"
+                    : String.format("%.0f%% of %s", 100 * r.perSecond() / base.perSecond(), base.scenario());
+            System.out.printf("%-11s %,11.0f %-5s %18s  %-30s %,8d%n", r.scenario(), r.perSecond(), r.unit() + "/s",
+                              ratio, r.latency(), r.errors());
+        }
+        System.out.printf("%nsetup%n");
+        for (Result r : results) {
+            System.out.printf("%-11s %s%n", r.scenario(), r.note());
         }
         System.out.printf("%nCPU, cores busy on average in the measured window (%d cores): load generator, server, "
                           + "PostgreSQL, other work on the machine%n", Runtime.getRuntime().availableProcessors());
         for (Result r : results) {
-            System.out.printf("%-10s %s%n", r.scenario(), r.cpu());
+            System.out.printf("%-11s %s%n", r.scenario(), r.cpu());
         }
-        System.out.printf("%nserver process: %s%n", server.memory());
+        System.out.printf("%nserver memory during each scenario (setup, warm-up and measured window): peak resident "
+                          + "set; heap most in use before a GC / most live after one / most committed%n");
+        for (Result r : results) {
+            System.out.printf("%-11s %s%n", r.scenario(), r.memory());
+        }
+        System.out.printf("%nserver process, whole run: %s%n", server.memory());
         System.out.printf("load generator JVM: peak RSS %s%n", ServerProcess.peakRss(ProcessHandle.current().pid()));
+        List<String> ratios = Ratios.of(byName);
+        if (!ratios.isEmpty()) {
+            System.out.printf("%nratios between scenarios of this run%n");
+            ratios.forEach(line -> System.out.println("  " + line));
+        }
     }
 }

@@ -2,6 +2,9 @@ package dev.govcon.bench;
 
 import java.time.Duration;
 
+import com.linecorp.armeria.client.BlockingWebClient;
+import com.linecorp.armeria.client.WebClient;
+
 import dev.govcon.proto.v1.Actor;
 import dev.govcon.proto.v1.CreateTenantRequest;
 import dev.govcon.proto.v1.CreateTenantResponse;
@@ -10,10 +13,17 @@ import dev.govcon.server.db.Database;
 import dev.govcon.server.tenancy.TenantProvisioner;
 
 /**
- * The database and the server process under test, and a fresh tenant for each scenario.
- * {@code database} is the load generator's own pool (tenants, the COPY baseline).
+ * The database and the server process under test, the load's shape, and a fresh tenant for
+ * each scenario. {@code database} is the load generator's own pool (tenants, the COPY
+ * baseline, the history of the read scenarios).
+ *
+ * @param callers     threads with one unary call in flight each (no-op, guard, reads)
+ * @param rate        target calls per second of the unary scenarios; 0 = as fast as answered
+ * @param readsScale  multiplies the history sizes of the read scenarios (the smoke test shrinks them)
+ * @param historyDays days of history the read scenarios load
  */
-record BenchContext(Database database, int serverPort, CpuMeter cpu, int batchSize, int concurrency) {
+record BenchContext(Database database, int serverPort, CpuMeter cpu, int batchSize, int concurrency, int callers,
+                    double rate, double readsScale, int historyDays) {
 
     record Tenant(String id, String key) {
     }
@@ -29,7 +39,30 @@ record BenchContext(Database database, int serverPort, CpuMeter cpu, int batchSi
         return GovconClient.builder().target("127.0.0.1", serverPort).plaintext().apiKey(key).build();
     }
 
+    /** For the unary scenarios: no retries, so a failed call counts as an error, not as a slow success. */
+    GovconClient unaryClient(String key) {
+        return GovconClient.builder().target("127.0.0.1", serverPort).plaintext().apiKey(key).maxAttempts(1).build();
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + serverPort;
+    }
+
+    /**
+     * REST over HTTP/1.1 (as a browser's console talks to a load balancer), a pooled keep-alive
+     * connection per caller. Armeria's client, not java.net.http, which was the bottleneck of the
+     * first REST measurements (see docs/PERFORMANCE.md).
+     */
+    BlockingWebClient http() {
+        return WebClient.builder("h1c://127.0.0.1:" + serverPort).responseTimeout(Duration.ofSeconds(30)).build()
+                .blocking();
+    }
+
     Window window(Duration warmup, Duration measured) {
         return new Window(warmup, measured, cpu);
+    }
+
+    String loadNote() {
+        return callers + " callers, " + (rate > 0 ? String.format("target %,.0f/s", rate) : "unthrottled");
     }
 }

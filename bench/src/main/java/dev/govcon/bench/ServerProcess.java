@@ -39,10 +39,12 @@ final class ServerProcess implements AutoCloseable {
      * Starts the server and waits until it listens.
      *
      * @param javaOptions JVM options of the server, whitespace-separated (heap, JFR, ...)
+     * @param runTimeout  the server's --run-timeout, which is also how long a guard reservation
+     *                    of a never-completed call is held (the guard scenarios complete none)
      * @param folder      where its output and GC log go
      */
     static ServerProcess start(String jdbcUrl, String user, String password, int poolSize, String javaOptions,
-                               Path folder) throws IOException, InterruptedException {
+                               String runTimeout, Path folder) throws IOException, InterruptedException {
         Path log = folder.resolve("server.log");
         Path gcLog = folder.resolve("server-gc.log");
         List<String> command = new ArrayList<>();
@@ -51,7 +53,7 @@ final class ServerProcess implements AutoCloseable {
         command.add("-Xlog:gc:file=" + gcLog);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.govcon.server.Main",
                                "--port", "0", "--db-url", jdbcUrl, "--db-user", user,
-                               "--db-pool-size", Integer.toString(poolSize)));
+                               "--db-pool-size", Integer.toString(poolSize), "--run-timeout", runTimeout));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().put("GOVCON_DB_PASSWORD", password); // not on the command line
@@ -76,12 +78,20 @@ final class ServerProcess implements AutoCloseable {
         return port;
     }
 
+    Process process() {
+        return process;
+    }
+
     long pid() {
         return process.pid();
     }
 
     Path log() {
         return log;
+    }
+
+    Path gcLog() {
+        return gcLog;
     }
 
     @Override
@@ -129,7 +139,7 @@ final class ServerProcess implements AutoCloseable {
         return "unknown";
     }
 
-    private static long mib(String value, String unit) {
+    static long mib(String value, String unit) {
         long v = Long.parseLong(value);
         return switch (unit) {
             case "K" -> v >> 10;

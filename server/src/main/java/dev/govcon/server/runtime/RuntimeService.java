@@ -6,6 +6,8 @@ import dev.govcon.proto.v1.CheckGuardRequest;
 import dev.govcon.proto.v1.CheckGuardResponse;
 import dev.govcon.proto.v1.CompleteRunRequest;
 import dev.govcon.proto.v1.CompleteRunResponse;
+import dev.govcon.proto.v1.PingRequest;
+import dev.govcon.proto.v1.PingResponse;
 import dev.govcon.proto.v1.RecordRunsRequest;
 import dev.govcon.proto.v1.RecordRunsResponse;
 import dev.govcon.proto.v1.RuntimeServiceGrpc;
@@ -51,6 +53,12 @@ public final class RuntimeService extends RuntimeServiceGrpc.RuntimeServiceImplB
             touches.guardChecked(caller.tenantId(), integration, clock.instant());
             return decision;
         });
+    }
+
+    /** Nothing but the path every call takes: the interceptor has authenticated and checked the role. */
+    @Override
+    public void ping(PingRequest request, StreamObserver<PingResponse> response) {
+        Rpc.unary(response, PingResponse::getDefaultInstance);
     }
 
     @Override
