@@ -28,6 +28,11 @@ public final class LatencyHistogram {
     }
 
     /** The bucket a latency falls in. */
+    /** 1..BUCKETS: the SQL array positions of the buckets (for mapper XML). */
+    public static List<Integer> positions() {
+        return java.util.stream.IntStream.rangeClosed(1, BUCKETS).boxed().toList();
+    }
+
     public static int bucketOf(long latencyMs) {
         for (int i = 0; i < BOUNDS.length; i++) {
             if (latencyMs < BOUNDS[i]) {
