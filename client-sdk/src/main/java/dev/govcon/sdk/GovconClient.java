@@ -44,7 +44,8 @@ import io.grpc.stub.AbstractStub;
  *
  * <p>Run ingestion has typed helpers: {@link #runs()} (blocking start, complete, record) and
  * {@link #newRecorder()}, an asynchronous batching recorder for finished runs. Closing the
- * client closes its open recorders first, so their queued runs are sent.
+ * client closes its open recorders first, so their queued runs are sent. The guard has its
+ * own: {@link #guard()} checks a prospective LLM call, and wraps one (check, call, record).
  *
  * <p><b>Integration.</b> Given a name ({@link Builder#integration(String)}), the client
  * registers the application as an integration when built (name, "java", the SDK version, the
@@ -67,6 +68,8 @@ public final class GovconClient implements AutoCloseable {
     private final CallCredentials credentials;
     private final Set<RunRecorder> recorders = ConcurrentHashMap.newKeySet();
     private final IntegrationHeartbeat heartbeat;
+    /** Retries completions {@link Guard#call} could not deliver; made on first need. */
+    private volatile RunRecorder guardRetries;
 
     private GovconClient(ManagedChannel channel, Builder b) {
         this.channel = channel;
@@ -136,6 +139,28 @@ public final class GovconClient implements AutoCloseable {
     /** Blocking, typed run ingestion: start, complete and record (batch) runs. */
     public Runs runs() {
         return new Runs(runtime(), this::stamp);
+    }
+
+    /**
+     * The guard: {@link Guard#check} before an LLM call, or {@link Guard#call} to check, make
+     * the call and record its run in one (synchronously, on the calling thread).
+     */
+    public Guard guard() {
+        return new Guard(runtime(), runs(), this::guardRetries);
+    }
+
+    private RunRecorder guardRetries() {
+        RunRecorder r = guardRetries;
+        if (r == null) {
+            synchronized (this) {
+                r = guardRetries;
+                if (r == null) {
+                    r = newRecorder();
+                    guardRetries = r;
+                }
+            }
+        }
+        return r;
     }
 
     /** The integration id given by the server, once this client has registered. */

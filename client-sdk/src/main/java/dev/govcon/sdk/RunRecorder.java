@@ -92,7 +92,7 @@ public final class RunRecorder implements AutoCloseable {
     public static final String CLOSE_TIMEOUT = "close_timeout";
 
     private static final Logger LOG = Logger.getLogger(RunRecorder.class.getName());
-    private static final Set<Status.Code> RETRYABLE = EnumSet.of(Status.Code.UNAVAILABLE,
+    static final Set<Status.Code> RETRYABLE = EnumSet.of(Status.Code.UNAVAILABLE,
             Status.Code.DEADLINE_EXCEEDED, Status.Code.RESOURCE_EXHAUSTED, Status.Code.INTERNAL);
 
     private record Entry(Run run, long queuedAtNanos) {

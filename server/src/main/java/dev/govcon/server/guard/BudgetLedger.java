@@ -136,7 +136,23 @@ final class BudgetLedger {
             // Used request slots leave the slice too; only their database lease stays.
             slice.held -= hold.amount();
             slice.leased -= hold.amount();
+            if (hold.limit().releasedOnSettle()) {
+                // The window's lease total went down with ours; without this, the room just
+                // given back would show as another replica's until the next lease call.
+                slice.leasedSeen = Math.max(0, slice.leasedSeen - hold.amount());
+            }
             slice.fullUntilNanos = 0;
+        }
+    }
+
+    /** After usage was added to a window: its committed total as that transaction left it. */
+    void committed(Key key, long committedAfter) {
+        Slice slice = slices.get(key);
+        if (slice == null) {
+            return;
+        }
+        synchronized (slice) {
+            slice.committedSeen = Math.max(slice.committedSeen, committedAfter);
         }
     }
 

@@ -3,8 +3,10 @@ package dev.govcon.server.guard;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -166,9 +168,11 @@ final class Settlements implements AutoCloseable {
             return;
         }
         ops.sort(Comparator.comparing(Op::key, BudgetLedger::compare));
+        Map<BudgetLedger.Key, Long> committed = new HashMap<>();
         try {
             database.inTransaction(s -> {
-                write(s, ops);
+                committed.clear();
+                write(s, ops, committed);
                 forwards.forEach(p -> s.getMapper(GuardMapper.class).notifySettle(p));
                 return null;
             });
@@ -178,6 +182,7 @@ final class Settlements implements AutoCloseable {
             log.error("Settling {} budget operations failed", ops.size(), e);
             return;
         }
+        committed.forEach(ledger::committed);
         for (Op op : ops) {
             if (op.release() != null) {
                 ledger.settled(op.release());
@@ -185,7 +190,7 @@ final class Settlements implements AutoCloseable {
         }
     }
 
-    private void write(SqlSession s, List<Op> ops) {
+    private void write(SqlSession s, List<Op> ops, Map<BudgetLedger.Key, Long> committed) {
         GuardMapper mapper = s.getMapper(GuardMapper.class);
         for (Op op : ops) {
             if (op.release() != null) {
@@ -194,6 +199,7 @@ final class Settlements implements AutoCloseable {
             }
             long after = mapper.addCommitted(op.key().tenantId(), op.limit().id(), op.window().start(),
                                              op.window().end(), op.delta());
+            committed.merge(op.key(), after, Math::max);
             long before = after - op.delta();
             long amount = op.limit().amount();
             if (before <= amount && after > amount && op.run() != null) {

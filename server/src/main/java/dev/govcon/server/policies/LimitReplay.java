@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 import dev.govcon.proto.v1.ControlAction;
 import dev.govcon.proto.v1.LimitKind;
@@ -27,9 +28,14 @@ import dev.govcon.server.db.SqlArray;
  * the replay's ends are replayed run by run, each from the usage of its window's earlier hours.
  * The decided hours are summed per day and feature in SQL, so what comes back is small
  * whatever the number of runs or features. Otherwise every window is replayed run by run.
+ *
+ * <p>Minute and concurrency limits read the runs that started from a day before the replay
+ * in (start_time, run_id) order (the index llm_run_records_started), flag those over or near
+ * the limit with one window function, and sum only those; runs and spend per day and feature
+ * come from the rollups as above (see {@link #flaggedAndTotals}).
  */
 final class LimitReplay {
-    /** How far before the replay (and after it) runs are read for minute and concurrency limits. */
+    /** How long before the replay runs that started are read for minute and concurrency limits. */
     static final Duration RUN_REACH = Duration.ofDays(1);
     private static final Duration HOUR = Duration.ofHours(1);
 
@@ -59,8 +65,8 @@ final class LimitReplay {
         }
         switch (limit.kind()) {
             case LIMIT_KIND_SPEND_PER_DAY, LIMIT_KIND_SPEND_PER_MONTH, LIMIT_KIND_TOKENS_PER_DAY -> windows(limit, out);
-            case LIMIT_KIND_REQUESTS_PER_MINUTE -> mapper.replayMinutes(around(limit)).forEach(out::add);
-            case LIMIT_KIND_CONCURRENT_RUNS -> mapper.replayConcurrent(around(limit)).forEach(out::add);
+            case LIMIT_KIND_REQUESTS_PER_MINUTE -> flaggedAndTotals(limit, out, mapper::replayMinutes);
+            case LIMIT_KIND_CONCURRENT_RUNS -> flaggedAndTotals(limit, out, mapper::replayConcurrent);
             default -> throw new IllegalArgumentException("no replay for " + limit.kind());
         }
         return out;
@@ -81,7 +87,7 @@ final class LimitReplay {
         } else {
             windows.forEach(w -> plan.replay(w.start(), w.end().isAfter(end) ? end : w.end(), 0));
         }
-        ReplayQuery q = query(limit, tokens, plan, null, null);
+        ReplayQuery q = query(limit, tokens, plan, null, null, end, end);
         if (!plan.resolvedHours.isEmpty()) {
             mapper.resolvedHours(q).forEach(out::add);
         }
@@ -91,15 +97,41 @@ final class LimitReplay {
     }
 
     private boolean rollupsAnswer(SimulatedLimit limit, List<LimitWindow> windows) {
-        if (!limit.scope().endUser().isEmpty() || !limit.scope().apiKeyId().isEmpty()) {
-            return false;
-        }
         for (LimitWindow w : windows) {
             if (!wholeHour(w.start()) || !wholeHour(w.end())) {
                 return false;
             }
         }
-        return dayStarts.stream().allMatch(LimitReplay::wholeHour);
+        return rollupsCount(limit);
+    }
+
+    /** The rollups hold the limit's runs (its scope names only rollup columns) per day of the series. */
+    private boolean rollupsCount(SimulatedLimit limit) {
+        return limit.scope().endUser().isEmpty() && limit.scope().apiKeyId().isEmpty()
+               && dayStarts.stream().allMatch(LimitReplay::wholeHour);
+    }
+
+    /**
+     * Minute and concurrency limits: the statement flags the runs over or near the limit and
+     * sums only those; the runs and spend of every day and feature come from the rollups'
+     * whole hours and the run records of the partial hours at the replay's ends.
+     */
+    private void flaggedAndTotals(SimulatedLimit limit, ReplayOutcome out, Function<ReplayQuery, List<ReplayRow>> flagged) {
+        Instant hoursFrom = end;
+        Instant hoursTo = end;
+        if (rollupsCount(limit)) {
+            Instant from = start.truncatedTo(ChronoUnit.HOURS);
+            from = from.equals(start) ? from : from.plus(HOUR);
+            Instant to = end.truncatedTo(ChronoUnit.HOURS);
+            if (from.isBefore(to)) {
+                hoursFrom = from;
+                hoursTo = to;
+            }
+        }
+        ReplayQuery q = query(limit, false, new Plan(), start.minus(RUN_REACH).truncatedTo(ChronoUnit.MINUTES), end,
+                              hoursFrom, hoursTo);
+        flagged.apply(q).forEach(out::add);
+        mapper.replayTotals(q).forEach(out::add);
     }
 
     /** Sorts the rollup hours into those decided whole and those replayed run by run. */
@@ -137,17 +169,22 @@ final class LimitReplay {
         }
     }
 
-    private ReplayQuery around(SimulatedLimit limit) {
-        return query(limit, false, new Plan(), start.minus(RUN_REACH), end.plus(RUN_REACH));
-    }
-
-    private ReplayQuery query(SimulatedLimit limit, boolean tokens, Plan plan, Instant scanStart, Instant scanEnd) {
+    private ReplayQuery query(SimulatedLimit limit, boolean tokens, Plan plan, Instant scanStart, Instant scanEnd,
+                              Instant hoursFrom, Instant hoursTo) {
         long[] days = dayStarts.stream().mapToLong(LimitReplay::micros).toArray();
-        return new ReplayQuery(tenantId, limit.scope(), tokens, start, end, limit.amount(), limit.warnAt(),
+        Double warnAt = limit.warnAt();
+        return new ReplayQuery(tenantId, limit.scope(), tokens, start, end, limit.amount(), warnAt,
                                limit.action() == ControlAction.BLOCK, limit.action() == ControlAction.WARN,
                                SqlArray.of(days), longs(plan.starts), longs(plan.ends), longs(plan.seeds),
                                scanStart, scanEnd, longs(plan.resolvedHours),
-                               SqlArray.of(plan.outcomes.stream().mapToInt(i -> i).toArray()));
+                               SqlArray.of(plan.outcomes.stream().mapToInt(i -> i).toArray()),
+                               places(limit.amount()), warnAt == null ? null : places(Math.floor(warnAt)),
+                               hoursFrom, hoursTo);
+    }
+
+    /** An integer mark exceeds {@code mark} exactly when it exceeds this (no run count reaches an int's maximum). */
+    private static int places(double mark) {
+        return (int) Math.min(mark, Integer.MAX_VALUE);
     }
 
     private static SqlArray longs(List<Long> values) {

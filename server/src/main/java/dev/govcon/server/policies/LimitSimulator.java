@@ -41,8 +41,9 @@ import dev.govcon.server.wire.Times;
  *         starting then).
  *     </ul>
  *     Runs before the window that share a day or month with it count towards the marks
- *     (they are not reported); for the last two kinds, runs are read from a day before the
- *     window to a day after it, so runs longer than a day that straddle its edges are missed.
+ *     (they are not reported); for the last two kinds, the runs that started from a day
+ *     before the window to its end are replayed, so a run that started more than a day
+ *     before the window is counted in it (runs, spend) but neither flagged nor in flight.
  * <li><b>Outcome.</b> A run is <i>over</i> when its mark exceeds the amount, <i>near</i> when
  *     warn_at_ratio is set and its mark exceeds warn_at_ratio × amount. BLOCK: over runs are
  *     blocked; WARN: over runs are warned; LOG: over runs are neither. In every case a near

@@ -18,11 +18,19 @@ import dev.govcon.server.db.SqlArray;
  * @param scanEnd    ... and before here
  * @param resolvedHours    rollup hours decided whole, and for each its outcome:
  * @param resolvedOutcomes {@link #NONE}, {@link #NEAR} or {@link #OVER} (every run of the hour)
+ * @param overPlaces for minute and concurrency replays: a run is over when its (integer) mark
+ *                   exceeds this, the amount capped to an int
+ * @param nearPlaces ... and near when it exceeds this, the early-warning mark rounded down
+ *                   (null: no early warning)
+ * @param hoursFrom  replay totals: the whole rollup hours [hoursFrom, hoursTo) come from the
+ *                   rollups, the rest of [start, end) from the run records
+ * @param hoursTo    ...
  */
 record ReplayQuery(UUID tenantId, ControlScope scope, boolean tokens, Instant start, Instant end, long amount,
                    Double warnAt, boolean block, boolean warnOnOver, SqlArray dayMicros,
                    SqlArray segmentStarts, SqlArray segmentEnds, SqlArray seeds, Instant scanStart,
-                   Instant scanEnd, SqlArray resolvedHours, SqlArray resolvedOutcomes) {
+                   Instant scanEnd, SqlArray resolvedHours, SqlArray resolvedOutcomes, int overPlaces,
+                   Integer nearPlaces, Instant hoursFrom, Instant hoursTo) {
     static final int NONE = 0;
     static final int NEAR = 1;
     static final int OVER = 2;

@@ -32,9 +32,12 @@ interface SimulationMapper extends Mapper {
     /** Spend and token limits: runs of each segment in end-time order, from the segment's seed. */
     List<ReplayRow> replaySegments(@Param("q") ReplayQuery query);
 
-    /** Requests per minute: runs of each minute (of their start) in start order. */
+    /** Requests per minute: the runs over or near the limit (their place in their start minute), per day and feature. */
     List<ReplayRow> replayMinutes(@Param("q") ReplayQuery query);
 
-    /** Concurrent runs: each run against the runs in flight when it started. */
+    /** Concurrent runs: the runs over or near the limit (runs in flight when they started), per day and feature. */
     List<ReplayRow> replayConcurrent(@Param("q") ReplayQuery query);
+
+    /** Minute and concurrency replays: runs and spend per day and feature of the runs reported. */
+    List<ReplayRow> replayTotals(@Param("q") ReplayQuery query);
 }

@@ -235,6 +235,12 @@ class LimitSimulationTest {
         assertThat(Times.instant(s.getDays(1).getLimitReachedTime())).isEqualTo(paris(2026, 3, 29, 8, 0, 44));
         LimitSimulation one = simulate(limit(LimitKind.LIMIT_KIND_REQUESTS_PER_MINUTE, 1, ControlAction.WARN));
         assertTotals(one.getProposed(), 0, 2, 0, 0, 1, 1);
+        // Three a minute, warned past half (a mark above 1.5): b2 and b3, neither over.
+        LimitSimulation early = simulate(limit(LimitKind.LIMIT_KIND_REQUESTS_PER_MINUTE, 3, ControlAction.BLOCK)
+                                                 .setWarnAtRatio(0.5));
+        assertTotals(early.getProposed(), 0, 2, 0, 0, 1, 1);
+        assertThat(early.getRunsEvaluated()).isEqualTo(8);
+        assertThat(early.getCostEvaluatedMicros()).isEqualTo(265_000);
     }
 
     @Test
@@ -245,6 +251,11 @@ class LimitSimulationTest {
         assertThat(Times.instant(s.getDays(0).getLimitReachedTime())).isEqualTo(paris(2026, 3, 28, 9, 5, 0));
         assertThat(simulate(limit(LimitKind.LIMIT_KIND_CONCURRENT_RUNS, 2, ControlAction.BLOCK)).getProposed()
                            .getBlockedRuns()).isZero();
+        // Two in flight, warned past half (a mark above 1): a2, started while a1 ran.
+        LimitSimulation early = simulate(limit(LimitKind.LIMIT_KIND_CONCURRENT_RUNS, 2, ControlAction.BLOCK)
+                                                 .setWarnAtRatio(0.5));
+        assertTotals(early.getProposed(), 0, 1, 0, 0, 1, 1);
+        assertThat(early.getAffectedFeatures(0).getValue()).isEqualTo("chat");
     }
 
     @Test
