@@ -30,6 +30,11 @@ public interface LessonMapper extends Mapper {
     List<MiningRows.Ungoverned> ungoverned(@Param("tenantId") UUID tenantId, @Param("start") Instant start,
                                            @Param("end") Instant end, @Param("zone") String zone);
 
+    /** Controls with WARN violations on at least {@code minDays} days, unchanged since {@code start}. */
+    List<MiningRows.Warned> repeatedWarnings(@Param("tenantId") UUID tenantId, @Param("start") Instant start,
+                                             @Param("end") Instant end, @Param("zone") String zone,
+                                             @Param("minDays") long minDays);
+
     List<MiningRows.Recurring> recurring(@Param("tenantId") UUID tenantId, @Param("start") Instant start,
                                          @Param("end") Instant end, @Param("minIncidents") long minIncidents);
 

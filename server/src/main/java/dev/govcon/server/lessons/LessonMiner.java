@@ -48,11 +48,12 @@ final class LessonMiner {
         out.addAll(failureOutliers(m, tenantId, now));
         out.addAll(ungoverned(m, tenantId, now, zone));
         out.addAll(recurring(m, tenantId, now));
+        out.addAll(repeatedWarnings(m, tenantId, now, zone));
         return out;
     }
 
     /**
-     * REPEATED_LIMIT_BREACH: an ACTIVE limit crossed (a violation with the limit's own action) on
+     * REPEATED_LIMIT_BREACH: an ACTIVE BLOCK limit that stopped calls (BLOCK violations) on
      * at least {@value #MIN_BREACH_DAYS} distinct days (tenant time zone) of the last 7.
      * Severity HIGH from 5 days, else MEDIUM. Proposes a WARN limit of the same kind and scope
      * at 80% of the amount: the early warning that tells the team before calls are blocked.
@@ -209,6 +210,33 @@ final class LessonMiner {
             out.add(new Finding(row(tenantId, "RECURRING_INCIDENT", "recurring:" + r.fingerprint(), title, summary,
                                     scope, List.of("LOW", "MEDIUM", "HIGH", "CRITICAL").get(r.maxSeverityRank() - 1),
                                     "", now, start, r.incidentIds(), new String[0], facts),
+                                null, "", ""));
+        }
+        return out;
+    }
+
+    /**
+     * REPEATED_WARNING: a control whose WARN violations came back on at least
+     * {@value #MIN_BREACH_DAYS} distinct days of the last 7 while nobody changed it (its
+     * update time is before the window). Severity LOW, MEDIUM from 5 days. No proposal: the
+     * choice is between raising the threshold and making it block, which is a person's.
+     */
+    static List<Finding> repeatedWarnings(LessonMapper m, UUID tenantId, Instant now, String zone) {
+        Instant start = now.minus(BREACH_WINDOW);
+        List<Finding> out = new ArrayList<>();
+        for (MiningRows.Warned w : m.repeatedWarnings(tenantId, start, now, zone, MIN_BREACH_DAYS)) {
+            Scope scope = Scope.newBuilder().setFeature(w.scopeFeature()).setModel(w.scopeModel()).build();
+            String title = "\"" + w.name() + "\" warned on " + w.days() + " of the last " + BREACH_WINDOW.toDays()
+                           + " days and nobody changed it";
+            String summary = w.violations() + " warnings on " + w.days() + " days. Either the threshold is too low "
+                             + "for normal use, or the warning should block.";
+            List<LessonFact> facts = List.of(
+                    LessonFact.newBuilder().setName("days with warnings").setCount(w.days())
+                            .setBaselineCount(BREACH_WINDOW.toDays()).build(),
+                    LessonFact.newBuilder().setName("warnings").setCount(w.violations()).build());
+            out.add(new Finding(row(tenantId, "REPEATED_WARNING", "warned:" + w.controlId(), title, summary, scope,
+                                    w.days() >= 5 ? "MEDIUM" : "LOW", w.controlId().toString(), now, start,
+                                    new String[0], w.violationIds(), facts),
                                 null, "", ""));
         }
         return out;

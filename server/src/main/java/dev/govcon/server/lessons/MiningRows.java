@@ -21,6 +21,11 @@ final class MiningRows {
     record Ungoverned(String feature, long spendMicros, long maxDailyMicros, long runs) {
     }
 
+    /** A control whose WARN violations came back on {@code days} distinct days. */
+    record Warned(String controlKind, java.util.UUID controlId, String name, String scopeFeature, String scopeModel,
+                  long days, long violations, String[] violationIds) {
+    }
+
     /** A fingerprint opened as several incidents. */
     record Recurring(String fingerprint, long incidents, long occurrences, String[] incidentIds, String title,
                      String scopeFeature, String scopeModel, String scopeEndUser, String scopeApiKeyId,

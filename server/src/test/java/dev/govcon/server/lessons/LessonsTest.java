@@ -361,6 +361,53 @@ class LessonsTest {
     }
 
     @Test
+    void warningsThatRepeatWhileNobodyChangesTheControlAreALesson() {
+        RunningServer.Tenant t = tenant("Lessons Warned");
+        UUID tenant = UUID.fromString(t.id());
+        UUID ignored = warnLimit(tenant, "Ignored warning", now.minus(Duration.ofDays(10)));
+        UUID tuned = warnLimit(tenant, "Tuned warning", now.minus(Duration.ofDays(1)));
+        Instant today = now.truncatedTo(ChronoUnit.DAYS);
+        List<String> expected = new java.util.ArrayList<>();
+        for (int d = 1; d <= 3; d++) {
+            expected.add(warning(tenant, ignored, today.minus(Duration.ofDays(d)).plus(Duration.ofHours(9))).toString());
+            warning(tenant, tuned, today.minus(Duration.ofDays(d)).plus(Duration.ofHours(9)));
+        }
+        server.clock.set(now.minusSeconds(20));
+        assertThat(server.server.jobs().runNow(LessonMinerJob.NAME).error()).isEmpty();
+        server.clock.set(now);
+        try (GovconClient c = server.grpc(t.ownerKey())) {
+            List<Lesson> lessons = c.policies().listLessons(ListLessonsRequest.getDefaultInstance()).getLessonsList();
+            assertThat(lessons).hasSize(1);
+            Lesson l = lessons.get(0);
+            assertThat(l.getKind()).isEqualTo(LessonKind.LESSON_KIND_REPEATED_WARNING);
+            assertThat(l.getTitle()).isEqualTo("\"Ignored warning\" warned on 3 of the last 7 days and nobody changed it");
+            assertThat(l.getControlId()).isEqualTo(ignored.toString());
+            assertThat(l.getSeverity()).isEqualTo(Severity.LOW);
+            assertThat(l.getEvidence().getViolationIdsList()).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(l.getProposalId()).isEmpty();
+        }
+    }
+
+    static UUID warnLimit(UUID tenant, String name, Instant updatedAt) {
+        UUID id = UUID.randomUUID();
+        sql.update("""
+                   INSERT INTO policy_limits (tenant_id, limit_id, name, limit_kind, amount, scope_feature, action,
+                                              status, source, created_at, updated_at)
+                   VALUES (?, ?, ?, 'TOKENS_PER_DAY', 1000000, 'summarise', 'WARN', 'ACTIVE', 'MANUAL', ?, ?)
+                   """, tenant, id, name, Timestamp.from(updatedAt), Timestamp.from(updatedAt));
+        return id;
+    }
+
+    static UUID warning(UUID tenant, UUID limit, Instant at) {
+        UUID id = UUID.randomUUID();
+        ViolationRow row = new ViolationRow(tenant, id, "LIMIT", limit, "warned", "TOKENS_PER_DAY", "WARN",
+                                            "GUARD_CHECK", "summarise", "gpt-4o", "", "", "openai", "production", at, "",
+                                            "", "over", 1_100_000, 1_000_000, 0, "", "{}");
+        server.database.inTransaction(s -> s.getMapper(ViolationMapper.class).insertBatch(List.of(row)));
+        return id;
+    }
+
+    @Test
     void aLessonIsFoundByIdOverGrpc() {
         try (GovconClient c = server.grpc(acme.ownerKey())) {
             Lesson l = lesson(c, LessonKind.LESSON_KIND_UNGOVERNED_SPEND);
