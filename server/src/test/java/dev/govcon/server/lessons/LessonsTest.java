@@ -408,6 +408,46 @@ class LessonsTest {
     }
 
     @Test
+    void anIncidentThatKeepsComingBackIsALessonWithoutAProposal() {
+        RunningServer.Tenant t = tenant("Lessons Recurring");
+        UUID tenant = UUID.fromString(t.id());
+        UUID limit = UUID.randomUUID();
+        sql.update("""
+                   INSERT INTO policy_limits (tenant_id, limit_id, name, limit_kind, amount, scope_feature, action,
+                                              status, source, created_at, updated_at)
+                   VALUES (?, ?, 'Flaky spend', 'SPEND_PER_DAY', 1000, 'ocr', 'BLOCK', 'ACTIVE', 'MANUAL', now(), now())
+                   """, tenant, limit);
+        List<String> incidents = new java.util.ArrayList<>();
+        try (GovconClient c = server.grpc(t.ownerKey())) {
+            for (int i = 3; i >= 1; i--) {
+                violation(tenant, limit, now.minus(Duration.ofMinutes(10L * i + 1)));
+                server.clock.set(now.minus(Duration.ofMinutes(10L * i)));
+                assertThat(server.server.jobs().runNow(IncidentEngineJob.NAME).error()).isEmpty();
+                String id = c.incidents().listActiveIncidents(dev.govcon.proto.v1.ListActiveIncidentsRequest.newBuilder()
+                        .setSource(dev.govcon.proto.v1.IncidentSource.INCIDENT_SOURCE_VIOLATION).build()).getIncidents(0).getId();
+                incidents.add(0, id);
+                if (i > 1) {
+                    c.incidents().resolveIncident(dev.govcon.proto.v1.ResolveIncidentRequest.newBuilder().setId(id)
+                            .setResolutionNote("retried").build());
+                }
+            }
+            server.clock.set(now.minusSeconds(20));
+            assertThat(server.server.jobs().runNow(LessonMinerJob.NAME).error()).isEmpty();
+            server.clock.set(now);
+            List<Lesson> lessons = c.policies().listLessons(ListLessonsRequest.getDefaultInstance()).getLessonsList();
+            assertThat(lessons).hasSize(1);
+            Lesson l = lessons.get(0);
+            assertThat(l.getKind()).isEqualTo(LessonKind.LESSON_KIND_RECURRING_INCIDENT);
+            assertThat(l.getTitle()).isEqualTo("\"Limit exceeded: Chat daily spend\" came back 3 times in the last 30 days");
+            assertThat(l.getSeverity()).isEqualTo(Severity.HIGH);
+            assertThat(l.getScope().getFeature()).isEqualTo("ocr");
+            assertThat(l.getEvidence().getIncidentIdsList()).containsExactlyElementsOf(incidents);
+            assertThat(fact(l, "incidents").getCount()).isEqualTo(3);
+            assertThat(l.getProposalId()).isEmpty();
+        }
+    }
+
+    @Test
     void aLessonIsFoundByIdOverGrpc() {
         try (GovconClient c = server.grpc(acme.ownerKey())) {
             Lesson l = lesson(c, LessonKind.LESSON_KIND_UNGOVERNED_SPEND);
