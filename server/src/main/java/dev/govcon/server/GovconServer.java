@@ -36,10 +36,13 @@ import dev.govcon.server.db.ChangeListener;
 import dev.govcon.server.db.Database;
 import dev.govcon.server.errors.UnexpectedErrors;
 import dev.govcon.server.guard.Guard;
+import dev.govcon.server.incidents.IncidentEngineJob;
+import dev.govcon.server.incidents.IncidentsService;
 import dev.govcon.server.jobs.Job;
 import dev.govcon.server.jobs.JobScheduler;
 import dev.govcon.server.jobs.JobsReads;
 import dev.govcon.server.jobs.StandardJobs;
+import dev.govcon.server.lessons.LessonMinerJob;
 import dev.govcon.server.logs.LogsService;
 import dev.govcon.server.pending.PendingDomains;
 import dev.govcon.server.signals.SignalsDetectJob;
@@ -124,6 +127,7 @@ public final class GovconServer implements AutoCloseable {
         services.add(new ActivityService(database, clock, prices, jobsReads));
         services.add(new LogsService(database, clock));
         services.add(new PoliciesService(database, clock));
+        services.add(new IncidentsService(database, clock));
         services.addAll(PendingDomains.services());
 
         ServerBuilder sb = Server.builder().http(settings.port()).meterRegistry(meters);
@@ -134,6 +138,8 @@ public final class GovconServer implements AutoCloseable {
         List<Job> jobList = new ArrayList<>(StandardJobs.of(ingestor::timeOutStale, settings.runTimeout()));
         jobList.add(new InvoiceJob(plans));
         jobList.add(new SignalsDetectJob());
+        jobList.add(new IncidentEngineJob());
+        jobList.add(new LessonMinerJob());
         jobList.removeIf(j -> extraJobs.stream().anyMatch(e -> e.name().equals(j.name())));
         jobList.addAll(extraJobs);
         JobScheduler jobs = new JobScheduler(database, clock, jobList, jobSettings).start();

@@ -86,17 +86,27 @@ final class LimitsLogic {
     PolicyLimit create(Principal caller, PolicyLimit input, PolicySource source, String sourceRefId,
                        String auditAction) {
         PolicyLimit limit = LimitChecks.check("limit", input, PolicyStatus.POLICY_STATUS_ACTIVE);
+        return database.inTransaction(s -> insertChecked(s, caller, limit, source, sourceRefId, auditAction));
+    }
+
+    /** As {@link #create}, inside the caller's transaction (a proposal accepted with its limit). */
+    PolicyLimit create(SqlSession s, Principal caller, PolicyLimit input, PolicySource source, String sourceRefId,
+                       String auditAction) {
+        return insertChecked(s, caller, LimitChecks.check("limit", input, PolicyStatus.POLICY_STATUS_ACTIVE), source,
+                             sourceRefId, auditAction);
+    }
+
+    private PolicyLimit insertChecked(SqlSession s, Principal caller, PolicyLimit limit, PolicySource source,
+                                      String sourceRefId, String auditAction) {
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
-        return database.inTransaction(s -> {
-            PolicyLimitMapper limits = s.getMapper(PolicyLimitMapper.class);
-            limits.insert(PolicyProtos.limitRow(caller.tenantId(), id, limit, source, sourceRefId, 1, now, now,
-                                                caller.actor(), caller.actor()));
-            PolicyLimitRow row = limits.findById(caller.tenantId(), id);
-            AuditLedger.record(s, caller.tenantId(), caller.actor(), auditAction, "policy_limit", id.toString(),
-                               null, PolicyProtos.limit(row, null));
-            return withUsage(s, caller.tenantId(), row, now);
-        });
+        PolicyLimitMapper limits = s.getMapper(PolicyLimitMapper.class);
+        limits.insert(PolicyProtos.limitRow(caller.tenantId(), id, limit, source, sourceRefId, 1, now, now,
+                                            caller.actor(), caller.actor()));
+        PolicyLimitRow row = limits.findById(caller.tenantId(), id);
+        AuditLedger.record(s, caller.tenantId(), caller.actor(), auditAction, "policy_limit", id.toString(),
+                           null, PolicyProtos.limit(row, null));
+        return withUsage(s, caller.tenantId(), row, now);
     }
 
     /**

@@ -2,16 +2,23 @@ package dev.govcon.server.policies;
 
 import java.time.Clock;
 
+import dev.govcon.proto.v1.AcceptPolicyProposalRequest;
+import dev.govcon.proto.v1.AcceptPolicyProposalResponse;
 import dev.govcon.proto.v1.ApplyPolicyTemplateRequest;
 import dev.govcon.proto.v1.ApplyPolicyTemplateResponse;
 import dev.govcon.proto.v1.CreatePolicyLimitRequest;
 import dev.govcon.proto.v1.CreatePolicyLimitResponse;
 import dev.govcon.proto.v1.CreatePolicyRuleRequest;
 import dev.govcon.proto.v1.CreatePolicyRuleResponse;
+import dev.govcon.proto.v1.DeferPolicyProposalRequest;
+import dev.govcon.proto.v1.DeferPolicyProposalResponse;
 import dev.govcon.proto.v1.DeletePolicyLimitRequest;
 import dev.govcon.proto.v1.DeletePolicyLimitResponse;
 import dev.govcon.proto.v1.DeletePolicyRuleRequest;
 import dev.govcon.proto.v1.DeletePolicyRuleResponse;
+import dev.govcon.proto.v1.GetLessonRequest;
+import dev.govcon.proto.v1.GetLessonStatsRequest;
+import dev.govcon.proto.v1.GetLessonStatsResponse;
 import dev.govcon.proto.v1.GetPoliciesByTypeRequest;
 import dev.govcon.proto.v1.GetPoliciesByTypeResponse;
 import dev.govcon.proto.v1.GetPolicyCoverageRequest;
@@ -25,12 +32,17 @@ import dev.govcon.proto.v1.GetViolationsByLimitRequest;
 import dev.govcon.proto.v1.GetViolationsByLimitResponse;
 import dev.govcon.proto.v1.ListActivePoliciesRequest;
 import dev.govcon.proto.v1.ListActivePoliciesResponse;
+import dev.govcon.proto.v1.Lesson;
 import dev.govcon.proto.v1.ListEthicalConstraintsRequest;
 import dev.govcon.proto.v1.ListEthicalConstraintsResponse;
+import dev.govcon.proto.v1.ListLessonsRequest;
+import dev.govcon.proto.v1.ListLessonsResponse;
 import dev.govcon.proto.v1.ListPolicyLimitsRequest;
 import dev.govcon.proto.v1.ListPolicyLimitsResponse;
 import dev.govcon.proto.v1.ListPolicyRulesRequest;
 import dev.govcon.proto.v1.ListPolicyRulesResponse;
+import dev.govcon.proto.v1.ListPolicyProposalsRequest;
+import dev.govcon.proto.v1.ListPolicyProposalsResponse;
 import dev.govcon.proto.v1.ListPolicyTemplatesRequest;
 import dev.govcon.proto.v1.ListPolicyTemplatesResponse;
 import dev.govcon.proto.v1.ListViolationsRequest;
@@ -49,6 +61,8 @@ import dev.govcon.proto.v1.UpdatePolicyLimitResponse;
 import dev.govcon.proto.v1.UpdatePolicyRuleRequest;
 import dev.govcon.proto.v1.UpdatePolicyRuleResponse;
 import dev.govcon.server.db.Database;
+import dev.govcon.server.lessons.LessonsLogic;
+import dev.govcon.server.lessons.ProposalsLogic;
 import dev.govcon.server.wire.Rpc;
 import io.grpc.stub.StreamObserver;
 
@@ -57,7 +71,7 @@ import static dev.govcon.server.auth.AuthInterceptor.principal;
 /**
  * Policies domain: rules and limits (CRUD), the Governance views of them (active, detail, by
  * type, coverage), the shipped library (templates, ethical constraints), violations and limit
- * simulation. Lessons and proposals belong to issue 6 and answer UNIMPLEMENTED until then.
+ * simulation; lessons and proposals are delegated to {@code dev.govcon.server.lessons}.
  */
 public final class PoliciesService extends PoliciesServiceGrpc.PoliciesServiceImplBase {
     private final RulesLogic rules;
@@ -67,6 +81,8 @@ public final class PoliciesService extends PoliciesServiceGrpc.PoliciesServiceIm
     private final ViolationsReads violations;
     private final LimitSimulator simulator;
     private final PolicyCoverage coverage;
+    private final LessonsLogic lessons;
+    private final ProposalsLogic proposals;
 
     public PoliciesService(Database database, Clock clock) {
         PolicyLibrary shipped = PolicyLibrary.shipped();
@@ -77,6 +93,8 @@ public final class PoliciesService extends PoliciesServiceGrpc.PoliciesServiceIm
         this.violations = new ViolationsReads(database, clock);
         this.simulator = new LimitSimulator(database, clock);
         this.coverage = new PolicyCoverage(database, clock);
+        this.lessons = new LessonsLogic(database, clock);
+        this.proposals = new ProposalsLogic(database, clock, new ProposalControls(database, clock));
     }
 
     // ---- Governance -> Active ----
@@ -94,6 +112,41 @@ public final class PoliciesService extends PoliciesServiceGrpc.PoliciesServiceIm
     @Override
     public void getPoliciesByType(GetPoliciesByTypeRequest request, StreamObserver<GetPoliciesByTypeResponse> response) {
         Rpc.unary(response, () -> reads.byType(principal()));
+    }
+
+    // ---- Governance -> Lessons and proposals ----
+
+    @Override
+    public void listLessons(ListLessonsRequest request, StreamObserver<ListLessonsResponse> response) {
+        Rpc.unary(response, () -> lessons.list(principal(), request));
+    }
+
+    @Override
+    public void getLesson(GetLessonRequest request, StreamObserver<Lesson> response) {
+        Rpc.unary(response, () -> lessons.get(principal(), request.getId()));
+    }
+
+    @Override
+    public void getLessonStats(GetLessonStatsRequest request, StreamObserver<GetLessonStatsResponse> response) {
+        Rpc.unary(response, () -> lessons.stats(principal(), request));
+    }
+
+    @Override
+    public void listPolicyProposals(ListPolicyProposalsRequest request,
+                                    StreamObserver<ListPolicyProposalsResponse> response) {
+        Rpc.unary(response, () -> proposals.list(principal(), request));
+    }
+
+    @Override
+    public void acceptPolicyProposal(AcceptPolicyProposalRequest request,
+                                     StreamObserver<AcceptPolicyProposalResponse> response) {
+        Rpc.unary(response, () -> proposals.accept(principal(), request));
+    }
+
+    @Override
+    public void deferPolicyProposal(DeferPolicyProposalRequest request,
+                                    StreamObserver<DeferPolicyProposalResponse> response) {
+        Rpc.unary(response, () -> proposals.defer(principal(), request));
     }
 
     // ---- Library ----

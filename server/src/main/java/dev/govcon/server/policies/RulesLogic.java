@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import org.apache.ibatis.session.SqlSession;
+
 import dev.govcon.proto.v1.DeletePolicyRuleRequest;
 import dev.govcon.proto.v1.ListPolicyRulesRequest;
 import dev.govcon.proto.v1.ListPolicyRulesResponse;
@@ -77,17 +79,27 @@ final class RulesLogic {
      */
     PolicyRule create(Principal caller, PolicyRule input, PolicySource source, String sourceRefId, String auditAction) {
         PolicyRule rule = checks.check("rule", input, PolicyStatus.POLICY_STATUS_ACTIVE);
+        return database.inTransaction(s -> insertChecked(s, caller, rule, source, sourceRefId, auditAction));
+    }
+
+    /** As {@link #create}, inside the caller's transaction (a proposal accepted with its rule). */
+    PolicyRule create(SqlSession s, Principal caller, PolicyRule input, PolicySource source, String sourceRefId,
+                      String auditAction) {
+        return insertChecked(s, caller, checks.check("rule", input, PolicyStatus.POLICY_STATUS_ACTIVE), source,
+                             sourceRefId, auditAction);
+    }
+
+    private PolicyRule insertChecked(SqlSession s, Principal caller, PolicyRule rule, PolicySource source,
+                                     String sourceRefId, String auditAction) {
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
-        return database.inTransaction(s -> {
-            PolicyRuleMapper rules = s.getMapper(PolicyRuleMapper.class);
-            rules.insert(PolicyProtos.ruleRow(caller.tenantId(), id, rule, source, sourceRefId, 1, now, now,
-                                              caller.actor(), caller.actor()));
-            PolicyRule created = PolicyProtos.rule(rules.findById(caller.tenantId(), id));
-            AuditLedger.record(s, caller.tenantId(), caller.actor(), auditAction, "policy_rule", id.toString(),
-                               null, created);
-            return created;
-        });
+        PolicyRuleMapper rules = s.getMapper(PolicyRuleMapper.class);
+        rules.insert(PolicyProtos.ruleRow(caller.tenantId(), id, rule, source, sourceRefId, 1, now, now,
+                                          caller.actor(), caller.actor()));
+        PolicyRule created = PolicyProtos.rule(rules.findById(caller.tenantId(), id));
+        AuditLedger.record(s, caller.tenantId(), caller.actor(), auditAction, "policy_rule", id.toString(),
+                           null, created);
+        return created;
     }
 
     /**

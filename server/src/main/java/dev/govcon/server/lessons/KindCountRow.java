@@ -1,0 +1,4 @@
+package dev.govcon.server.lessons;
+
+record KindCountRow(String kind, long count) {
+}
