@@ -41,6 +41,7 @@ import dev.govcon.server.jobs.JobScheduler;
 import dev.govcon.server.jobs.JobsReads;
 import dev.govcon.server.jobs.StandardJobs;
 import dev.govcon.server.logs.LogsService;
+import dev.govcon.server.overview.OverviewService;
 import dev.govcon.server.pending.PendingDomains;
 import dev.govcon.server.policies.PoliciesService;
 import dev.govcon.server.runtime.RuntimeService;
@@ -123,6 +124,7 @@ public final class GovconServer implements AutoCloseable {
         services.add(new ActivityService(database, clock, prices, jobsReads));
         services.add(new LogsService(database, clock));
         services.add(new PoliciesService(database, clock));
+        services.add(new OverviewService(database, clock, jobsReads));
         services.addAll(PendingDomains.services());
 
         ServerBuilder sb = Server.builder().http(settings.port()).meterRegistry(meters);

@@ -4,7 +4,6 @@ import java.util.List;
 
 import dev.govcon.proto.v1.AnalyticsServiceGrpc;
 import dev.govcon.proto.v1.IncidentsServiceGrpc;
-import dev.govcon.proto.v1.OverviewServiceGrpc;
 import io.grpc.BindableService;
 
 /**
@@ -18,7 +17,6 @@ public final class PendingDomains {
 
     public static List<BindableService> services() {
         return List.of(
-                new OverviewServiceGrpc.OverviewServiceImplBase() {},
                 new IncidentsServiceGrpc.IncidentsServiceImplBase() {},
                 new AnalyticsServiceGrpc.AnalyticsServiceImplBase() {});
     }
