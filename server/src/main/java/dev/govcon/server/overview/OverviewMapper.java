@@ -27,16 +27,18 @@ public interface OverviewMapper extends Mapper {
     List<DaySpend> dailySpend(@Param("tenantId") UUID tenantId, @Param("from") Instant from,
                               @Param("to") Instant to, @Param("zone") String zone);
 
-    long liveRuns(@Param("tenantId") UUID tenantId);
+    /**
+     * Every count of the highlights in one statement (one round trip): runs of the rollup hours
+     * [lastStart, ...) and [previousStart, lastStart), and the small tables' counts.
+     */
+    HighlightCounts highlightCounts(@Param("tenantId") UUID tenantId, @Param("lastStart") Instant lastStart,
+                                    @Param("previousStart") Instant previousStart,
+                                    @Param("violationsSince") Instant violationsSince, @Param("now") Instant now);
 
     // ---- Controls and violations ----
 
-    long activeRules(@Param("tenantId") UUID tenantId);
-
     /** ACTIVE limits, in creation order. */
     List<PolicyLimitRow> activeLimitRows(@Param("tenantId") UUID tenantId);
-
-    long violationsSince(@Param("tenantId") UUID tenantId, @Param("since") Instant since);
 
     /** OPEN risk signals of severity HIGH or CRITICAL, most severe then newest first. */
     List<SignalRef> openHighSignals(@Param("tenantId") UUID tenantId);
@@ -45,9 +47,6 @@ public interface OverviewMapper extends Mapper {
 
     /** Incidents not resolved (ACTIVE or ACKNOWLEDGED), most severe then oldest first. */
     List<PulseFacts.OpenIncident> openIncidents(@Param("tenantId") UUID tenantId);
-
-    /** Open incidents per severity. */
-    List<SeverityCount> openIncidentsBySeverity(@Param("tenantId") UUID tenantId);
 
     /** Proposals waiting for a decision: PENDING, or DEFERRED until a time now past. */
     long countPendingProposals(@Param("tenantId") UUID tenantId, @Param("now") Instant now);
@@ -94,6 +93,11 @@ public interface OverviewMapper extends Mapper {
         }
     }
 
+    record HighlightCounts(long runsLast, long failedLast, long spendLast, long runsPrevious, long spendPrevious,
+                           long liveRuns, long activeRules, long activeLimits, long violations, long openProposals,
+                           long criticalIncidents, long highIncidents, long mediumIncidents, long lowIncidents) {
+    }
+
     record DaySpend(java.time.LocalDate day, long costMicros) {
     }
 
@@ -111,9 +115,6 @@ public interface OverviewMapper extends Mapper {
 
     record IncidentItem(String itemKey, Instant occurredAt, UUID incidentId, String title, String severity,
                         long occurrenceCount, String actorType, String actorId, String actorLabel) {
-    }
-
-    record SeverityCount(String severity, long count) {
     }
 
     record UnacknowledgedIncident(UUID incidentId, String title, String severity, Instant openedAt,
