@@ -44,6 +44,7 @@ import dev.govcon.server.jobs.JobsReads;
 import dev.govcon.server.jobs.StandardJobs;
 import dev.govcon.server.lessons.LessonMinerJob;
 import dev.govcon.server.logs.LogsService;
+import dev.govcon.server.overview.OverviewService;
 import dev.govcon.server.pending.PendingDomains;
 import dev.govcon.server.signals.SignalsDetectJob;
 import dev.govcon.server.policies.PoliciesService;
@@ -128,6 +129,7 @@ public final class GovconServer implements AutoCloseable {
         services.add(new LogsService(database, clock));
         services.add(new PoliciesService(database, clock));
         services.add(new IncidentsService(database, clock));
+        services.add(new OverviewService(database, clock, jobsReads));
         services.addAll(PendingDomains.services());
 
         ServerBuilder sb = Server.builder().http(settings.port()).meterRegistry(meters);

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.govcon.proto.v1.GetHighlightsRequest;
+import dev.govcon.proto.v1.GetAnalyticsCostSummaryRequest;
 import dev.govcon.proto.v1.ListApiKeysRequest;
 import dev.govcon.proto.v1.ListApiKeysResponse;
 import dev.govcon.sdk.GovconClient;
@@ -68,12 +68,13 @@ class ServerSurfaceTest {
 
     @Test
     void domainsNotBuiltYetAnswerUnimplementedHonestly() {
-        Reply reply = server.get("/api/v1/overview/highlights", acme.ownerKey());
+        Reply reply = server.get("/api/v1/analytics/cost/summary", acme.ownerKey());
         assertThat(reply.status()).isEqualTo(501);
         assertThat(reply.json().get("code").asInt()).isEqualTo(io.grpc.Status.Code.UNIMPLEMENTED.value());
         assertThat(reply.json().get("message").asText()).isNotEmpty();
         try (GovconClient client = server.grpc(acme.ownerKey())) {
-            assertThatThrownBy(() -> client.overview().getHighlights(GetHighlightsRequest.getDefaultInstance()))
+            assertThatThrownBy(() -> client.analytics().getAnalyticsCostSummary(
+                    GetAnalyticsCostSummaryRequest.getDefaultInstance()))
                     .isInstanceOfSatisfying(StatusRuntimeException.class,
                             e -> assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNIMPLEMENTED));
         }

@@ -3,7 +3,6 @@ package dev.govcon.server.pending;
 import java.util.List;
 
 import dev.govcon.proto.v1.AnalyticsServiceGrpc;
-import dev.govcon.proto.v1.OverviewServiceGrpc;
 import io.grpc.BindableService;
 
 /**
@@ -17,7 +16,6 @@ public final class PendingDomains {
 
     public static List<BindableService> services() {
         return List.of(
-                new OverviewServiceGrpc.OverviewServiceImplBase() {},
                 new AnalyticsServiceGrpc.AnalyticsServiceImplBase() {});
     }
 }

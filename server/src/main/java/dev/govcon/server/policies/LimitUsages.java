@@ -20,12 +20,12 @@ import dev.govcon.server.wire.Times;
  * replicas hold leased (outstanding reservations and unspent slices). A window the guard has
  * not touched yet is all zeros. DRAFT and DISABLED limits have no usage.
  */
-final class LimitUsages {
+public final class LimitUsages {
     private LimitUsages() {
     }
 
     /** The usage of each ACTIVE limit of {@code limits}, by limit id. */
-    static Map<UUID, LimitUsage> of(SqlSession session, UUID tenantId, List<PolicyLimitRow> limits, Instant now) {
+    public static Map<UUID, LimitUsage> of(SqlSession session, UUID tenantId, List<PolicyLimitRow> limits, Instant now) {
         List<PolicyLimitRow> active = limits.stream().filter(l -> l.status().equals("ACTIVE")).toList();
         if (active.isEmpty()) {
             return Map.of();
@@ -67,7 +67,7 @@ final class LimitUsages {
                 .build();
     }
 
-    static ZoneId zone(SqlSession session, UUID tenantId) {
+    public static ZoneId zone(SqlSession session, UUID tenantId) {
         return ZoneId.of(session.getMapper(TenantMapper.class).find(tenantId).timeZone());
     }
 }

@@ -50,10 +50,15 @@ public final class RunningServer implements AutoCloseable {
 
     /** Several servers on one database with one clock behave as replicas of one cluster. */
     public static RunningServer start(Database database, MutableClock clock) {
+        return start(database, clock, List.of());
+    }
+
+    /** With {@code extraJobs} scheduled beside the standard ones. */
+    public static RunningServer start(Database database, MutableClock clock, List<dev.govcon.server.jobs.Job> extraJobs) {
         // Background jobs run only when a test asks (server.jobs().runNow(...)).
         GovconServer server = GovconServer.start(new ServerSettings(0, ADMIN_TOKEN, List.of("*"), 1),
                                                  database, clock, GovconServer.newMeterRegistry(),
-                                                 JobScheduler.Settings.manual(), List.of());
+                                                 JobScheduler.Settings.manual(), extraJobs);
         return new RunningServer(database, clock, server);
     }
 
