@@ -25,6 +25,7 @@ import dev.govcon.server.activity.ActivityService;
 import dev.govcon.server.activity.ingest.RunIngestor;
 import dev.govcon.server.activity.pricing.PriceBook;
 import dev.govcon.server.admin.AdminService;
+import dev.govcon.server.analytics.AnalyticsService;
 import dev.govcon.server.auth.AccessTable;
 import dev.govcon.server.auth.ApiKeyAuthenticator;
 import dev.govcon.server.auth.AuthInterceptor;
@@ -123,6 +124,7 @@ public final class GovconServer implements AutoCloseable {
         services.add(new ActivityService(database, clock, prices, jobsReads));
         services.add(new LogsService(database, clock));
         services.add(new PoliciesService(database, clock));
+        services.add(new AnalyticsService(database, clock));
         services.addAll(PendingDomains.services());
 
         ServerBuilder sb = Server.builder().http(settings.port()).meterRegistry(meters);

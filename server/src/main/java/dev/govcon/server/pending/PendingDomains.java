@@ -2,7 +2,6 @@ package dev.govcon.server.pending;
 
 import java.util.List;
 
-import dev.govcon.proto.v1.AnalyticsServiceGrpc;
 import dev.govcon.proto.v1.IncidentsServiceGrpc;
 import dev.govcon.proto.v1.OverviewServiceGrpc;
 import io.grpc.BindableService;
@@ -19,7 +18,6 @@ public final class PendingDomains {
     public static List<BindableService> services() {
         return List.of(
                 new OverviewServiceGrpc.OverviewServiceImplBase() {},
-                new IncidentsServiceGrpc.IncidentsServiceImplBase() {},
-                new AnalyticsServiceGrpc.AnalyticsServiceImplBase() {});
+                new IncidentsServiceGrpc.IncidentsServiceImplBase() {});
     }
 }
