@@ -13,6 +13,9 @@ interface AnalyticsMapper extends Mapper {
 
     String timeZone(@Param("tenantId") UUID tenantId);
 
+    /** The tenant's oldest rollup hour; null before its first run. */
+    Instant firstHour(@Param("tenantId") UUID tenantId);
+
     /**
      * Totals of the rollup hours in [start, end) matching {@code f}, grouped by the
      * {@code date_trunc(unit, hour, zone)} bucket when {@code unit} is set and by each column

@@ -9,6 +9,8 @@ import dev.govcon.proto.v1.GetCostByFeatureRequest;
 import dev.govcon.proto.v1.GetCostByFeatureResponse;
 import dev.govcon.proto.v1.GetCostByModelRequest;
 import dev.govcon.proto.v1.GetCostByModelResponse;
+import dev.govcon.proto.v1.GetCostForecastRequest;
+import dev.govcon.proto.v1.GetCostForecastResponse;
 import dev.govcon.proto.v1.GetCostTrendRequest;
 import dev.govcon.proto.v1.GetCostTrendResponse;
 import dev.govcon.proto.v1.GetEfficiencyRequest;
@@ -23,6 +25,8 @@ import dev.govcon.proto.v1.GetProductivityTrendRequest;
 import dev.govcon.proto.v1.GetProductivityTrendResponse;
 import dev.govcon.proto.v1.GetSavedTimeRequest;
 import dev.govcon.proto.v1.GetSavedTimeResponse;
+import dev.govcon.proto.v1.ListCostAnomaliesRequest;
+import dev.govcon.proto.v1.ListCostAnomaliesResponse;
 import dev.govcon.proto.v1.ListProductivitySettingsRequest;
 import dev.govcon.proto.v1.ListProductivitySettingsResponse;
 import dev.govcon.proto.v1.UpsertProductivitySettingRequest;
@@ -40,12 +44,16 @@ import static dev.govcon.server.auth.AuthInterceptor.principal;
  */
 public final class AnalyticsService extends AnalyticsServiceGrpc.AnalyticsServiceImplBase {
     private final CostAnalytics cost;
+    private final CostAnomalies anomalies;
+    private final CostForecasts forecasts;
     private final PolicyAnalytics policies;
     private final ProductivityAnalytics productivity;
     private final ProductivitySettings settings;
 
     public AnalyticsService(Database database, Clock clock) {
         this.cost = new CostAnalytics(database, clock);
+        this.anomalies = new CostAnomalies(database, cost);
+        this.forecasts = new CostForecasts(database, clock, cost);
         this.policies = new PolicyAnalytics(database, clock, cost);
         this.productivity = new ProductivityAnalytics(database, cost);
         this.settings = new ProductivitySettings(database, clock);
@@ -72,6 +80,16 @@ public final class AnalyticsService extends AnalyticsServiceGrpc.AnalyticsServic
     @Override
     public void getCostTrend(GetCostTrendRequest request, StreamObserver<GetCostTrendResponse> response) {
         Rpc.unary(response, () -> cost.trend(principal(), request));
+    }
+
+    @Override
+    public void listCostAnomalies(ListCostAnomaliesRequest request, StreamObserver<ListCostAnomaliesResponse> response) {
+        Rpc.unary(response, () -> anomalies.list(principal(), request));
+    }
+
+    @Override
+    public void getCostForecast(GetCostForecastRequest request, StreamObserver<GetCostForecastResponse> response) {
+        Rpc.unary(response, () -> forecasts.forecast(principal(), request));
     }
 
     // ---- Usage -> Policies ----
