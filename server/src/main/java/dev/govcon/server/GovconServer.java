@@ -25,6 +25,7 @@ import dev.govcon.server.activity.ActivityService;
 import dev.govcon.server.activity.ingest.RunIngestor;
 import dev.govcon.server.activity.pricing.PriceBook;
 import dev.govcon.server.admin.AdminService;
+import dev.govcon.server.analytics.AnalyticsService;
 import dev.govcon.server.auth.AccessTable;
 import dev.govcon.server.auth.ApiKeyAuthenticator;
 import dev.govcon.server.auth.AuthInterceptor;
@@ -45,7 +46,6 @@ import dev.govcon.server.jobs.StandardJobs;
 import dev.govcon.server.lessons.LessonMinerJob;
 import dev.govcon.server.logs.LogsService;
 import dev.govcon.server.overview.OverviewService;
-import dev.govcon.server.pending.PendingDomains;
 import dev.govcon.server.signals.SignalsDetectJob;
 import dev.govcon.server.policies.PoliciesService;
 import dev.govcon.server.runtime.RuntimeService;
@@ -130,7 +130,7 @@ public final class GovconServer implements AutoCloseable {
         services.add(new PoliciesService(database, clock));
         services.add(new IncidentsService(database, clock));
         services.add(new OverviewService(database, clock, jobsReads));
-        services.addAll(PendingDomains.services());
+        services.add(new AnalyticsService(database, clock));
 
         ServerBuilder sb = Server.builder().http(settings.port()).meterRegistry(meters);
         configureServices(sb, settings, services, authenticator, meters);

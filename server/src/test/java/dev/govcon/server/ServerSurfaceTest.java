@@ -1,7 +1,6 @@
 package dev.govcon.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,13 +8,11 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.govcon.proto.v1.GetAnalyticsCostSummaryRequest;
 import dev.govcon.proto.v1.ListApiKeysRequest;
 import dev.govcon.proto.v1.ListApiKeysResponse;
 import dev.govcon.sdk.GovconClient;
 import dev.govcon.server.testing.RunningServer;
 import dev.govcon.server.testing.RunningServer.Reply;
-import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
@@ -24,7 +21,7 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.StreamObserver;
 
-/** What every caller sees of the server as a whole: transports, docs, metrics, CORS, 501s. */
+/** What every caller sees of the server as a whole: transports, docs, metrics, CORS */
 class ServerSurfaceTest {
     static RunningServer server;
     static RunningServer.Tenant acme;
@@ -63,20 +60,6 @@ class ServerSurfaceTest {
             JsonNode rest = server.get("/api/v1/connectivity/api-keys", acme.ownerKey()).json();
             assertThat(rest.get("api_keys")).hasSize(keys.getApiKeysCount());
             assertThat(rest.get("api_keys").get(0).get("id").asText()).isEqualTo(keys.getApiKeys(0).getId());
-        }
-    }
-
-    @Test
-    void domainsNotBuiltYetAnswerUnimplementedHonestly() {
-        Reply reply = server.get("/api/v1/analytics/cost/summary", acme.ownerKey());
-        assertThat(reply.status()).isEqualTo(501);
-        assertThat(reply.json().get("code").asInt()).isEqualTo(io.grpc.Status.Code.UNIMPLEMENTED.value());
-        assertThat(reply.json().get("message").asText()).isNotEmpty();
-        try (GovconClient client = server.grpc(acme.ownerKey())) {
-            assertThatThrownBy(() -> client.analytics().getAnalyticsCostSummary(
-                    GetAnalyticsCostSummaryRequest.getDefaultInstance()))
-                    .isInstanceOfSatisfying(StatusRuntimeException.class,
-                            e -> assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNIMPLEMENTED));
         }
     }
 
