@@ -20,6 +20,7 @@ import dev.govcon.server.auth.Principal;
 import dev.govcon.server.db.Database;
 import dev.govcon.server.errors.Errors;
 import dev.govcon.server.errors.Validate;
+import dev.govcon.server.signals.AnomalyRules;
 import dev.govcon.server.stats.RobustScore;
 import dev.govcon.server.wire.Times;
 
@@ -33,9 +34,10 @@ import dev.govcon.server.wire.Times;
  * request from the hourly rollups, so the request's filters (environment included) apply.
  */
 final class CostAnomalies {
-    static final int BASELINE_DAYS = 7;
-    static final int MIN_BASELINE_DAYS = 3;
-    static final double COST_FLOOR_MICROS = 10_000;
+    // The rules of the signals job's anomalies, so both pages flag the same hours.
+    static final int BASELINE_DAYS = AnomalyRules.BASELINE_DAYS;
+    static final int MIN_BASELINE_DAYS = AnomalyRules.MIN_BASELINE_DAYS;
+    static final double COST_FLOOR_MICROS = AnomalyRules.floor("COST");
     private static final Dimension[] DIMENSIONS = {Dimension.MODEL, Dimension.PROVIDER, Dimension.FEATURE};
 
     private final Database database;
@@ -126,7 +128,6 @@ final class CostAnomalies {
     }
 
     static Severity severity(double score) {
-        double s = Math.abs(score);
-        return s >= 20 ? Severity.CRITICAL : s >= 10 ? Severity.HIGH : s >= 6 ? Severity.MEDIUM : Severity.LOW;
+        return Severity.valueOf(AnomalyRules.severity(score));
     }
 }

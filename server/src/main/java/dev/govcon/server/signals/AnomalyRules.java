@@ -18,15 +18,16 @@ import dev.govcon.server.stats.RobustScore;
  * constant history from turning every small wobble into an anomaly. Severity by |score|:
  * ≥ 20 CRITICAL, ≥ 10 HIGH, ≥ 6 MEDIUM, else LOW.
  */
-final class AnomalyRules {
-    static final int BASELINE_DAYS = 7;
-    static final int MIN_BASELINE_DAYS = 3;
+public final class AnomalyRules {
+    public static final int BASELINE_DAYS = 7;
+    public static final int MIN_BASELINE_DAYS = 3;
     static final String[] METRICS = {"COST", "TOKENS", "ERRORS"};
 
     private AnomalyRules() {
     }
 
-    static double floor(String metric) {
+    /** The scale floor of a metric ("COST" in micro-dollars, "TOKENS", "ERRORS" in runs). */
+    public static double floor(String metric) {
         return switch (metric) {
             case "COST" -> 10_000;
             case "TOKENS" -> 100;
@@ -34,7 +35,7 @@ final class AnomalyRules {
         };
     }
 
-    static String severity(double score) {
+    public static String severity(double score) {
         double s = Math.abs(score);
         return s >= 20 ? "CRITICAL" : s >= 10 ? "HIGH" : s >= 6 ? "MEDIUM" : "LOW";
     }
