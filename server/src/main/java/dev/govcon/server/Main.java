@@ -74,7 +74,7 @@ public final class Main implements Callable<Integer> {
                                + access.tenantId());
             if (access.createdNow()) {
                 try (RunIngestor ingestor = new RunIngestor(db, DATABASE_PRECISION_CLOCK, new PriceBook(db))) {
-                    int runs = new DemoData(ingestor, DATABASE_PRECISION_CLOCK).load(access.tenantId(), 7, 2000, 42);
+                    long runs = new DemoData(ingestor, DATABASE_PRECISION_CLOCK).load(access.tenantId(), 7, 2000, 42);
                     System.out.println("Loaded " + runs + " demo runs over the last 7 days");
                 }
             }

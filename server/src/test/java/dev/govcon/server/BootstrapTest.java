@@ -121,13 +121,14 @@ class BootstrapTest {
     @Test
     void demoDataIsAWeekOfRunsWrittenThroughIngestion() {
         var t = server.newTenant("Demo Data Co");
-        int loaded;
+        long loaded;
         try (var ingestor = new dev.govcon.server.activity.ingest.RunIngestor(server.database, server.clock,
                 new dev.govcon.server.activity.pricing.PriceBook(server.database))) {
             loaded = new dev.govcon.server.demo.DemoData(ingestor, server.clock)
                     .load(java.util.UUID.fromString(t.id()), 7, 100, 7);
         }
-        assertThat(loaded).isBetween(600, 700);
+        // About 100 runs a weekday, fewer at weekends and in today's remaining hours.
+        assertThat(loaded).isBetween(300L, 800L);
         var summary = server.get("/api/v1/activity/runs/completed/summary?start_time="
                                  + server.clock.instant().minus(java.time.Duration.ofDays(8)) + "&end_time="
                                  + server.clock.instant().plusSeconds(3600), t.ownerKey()).json();

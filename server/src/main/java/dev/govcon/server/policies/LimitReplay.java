@@ -30,7 +30,7 @@ import dev.govcon.server.db.SqlArray;
  * whatever the number of runs or features. Otherwise every window is replayed run by run.
  *
  * <p>Minute and concurrency limits read the runs that started from a day before the replay
- * in (start_time, run_id) order (the index llm_run_records_started), flag those over or near
+ * in (start_time, run_id) order, flag those over or near
  * the limit with one window function, and sum only those; runs and spend per day and feature
  * come from the rollups as above (see {@link #flaggedAndTotals}).
  */

@@ -66,19 +66,30 @@ final class GroupCommitter implements AutoCloseable {
 
     private void run() {
         StagingRows staged = new StagingRows();
-        while (running || !queue.isEmpty()) {
+        // A request taken from the queue that did not fit this writer's group: it starts the
+        // next one. (Peeking and then polling let another writer take the peeked request in
+        // between, so a group could receive someone else's request, or null.)
+        Pending carried = null;
+        while (running || carried != null || !queue.isEmpty()) {
             List<Pending> group = new ArrayList<>();
             try {
-                Pending first = queue.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                Pending first = carried != null ? carried : queue.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                carried = null;
                 if (first == null) {
                     continue;
                 }
                 group.add(first);
                 int rows = first.runs().size();
-                Pending next;
-                while (rows < MAX_GROUP_ROWS && (next = queue.peek()) != null
-                       && rows + next.runs().size() <= MAX_GROUP_ROWS) {
-                    group.add(queue.poll());
+                while (rows < MAX_GROUP_ROWS) {
+                    Pending next = queue.poll();
+                    if (next == null) {
+                        break;
+                    }
+                    if (rows + next.runs().size() > MAX_GROUP_ROWS) {
+                        carried = next;
+                        break;
+                    }
+                    group.add(next);
                     rows += next.runs().size();
                 }
                 write(group, staged);
