@@ -43,30 +43,11 @@ class PulseTest {
 
     @BeforeAll
     static void start() {
-        Job flaky = new Job() {
-            @Override
-            public String name() {
-                return FLAKY;
+        Job flaky = job(FLAKY, "fails when the test says so", Duration.ofHours(1), () -> {
+            if (failing.get()) {
+                throw new IllegalStateException("upstream unreachable");
             }
-
-            @Override
-            public String description() {
-                return "fails when the test says so";
-            }
-
-            @Override
-            public Duration interval() {
-                return Duration.ofHours(1);
-            }
-
-            @Override
-            public long run(JobContext context) {
-                if (failing.get()) {
-                    throw new IllegalStateException("upstream unreachable");
-                }
-                return 0;
-            }
-        };
+        });
         // Signal detection would clear the seeded signals (the runs do not show them), and the
         // incident engine and lesson miner would turn them and the failing job into incidents
         // of their own; here these jobs only need to stay healthy.
@@ -77,6 +58,11 @@ class PulseTest {
 
     /** A job of a standard job's name that does nothing and always succeeds. */
     static Job idle(String name) {
+        return job(name, "does nothing in this test", Duration.ofMinutes(1), () -> {
+        });
+    }
+
+    static Job job(String name, String description, Duration interval, Runnable round) {
         return new Job() {
             @Override
             public String name() {
@@ -85,16 +71,17 @@ class PulseTest {
 
             @Override
             public String description() {
-                return "does nothing in this test";
+                return description;
             }
 
             @Override
             public Duration interval() {
-                return Duration.ofMinutes(1);
+                return interval;
             }
 
             @Override
             public long run(JobContext context) {
+                round.run();
                 return 0;
             }
         };
