@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.ibatis.session.SqlSession;
@@ -32,8 +35,15 @@ import dev.govcon.server.policies.LimitWindow;
  * recorded as a RUN_COMPLETION violation. In the other direction, room another replica has
  * leased but not used is unavailable here until that replica returns it (after
  * {@value #IDLE_RETURN_MILLIS} ms without use) — under-admission, never over-admission.
+ *
+ * <p><b>Leasing ahead.</b> A check that has to lease waits for PostgreSQL, and so does every
+ * other check of that limit on this replica (they queue on the slice's lock): that is the
+ * guard's latency tail. So when a check leaves less than half a slice of free room, the next
+ * slice is leased in the background, and the checks that follow find room in memory. A check
+ * still leases itself when the room runs out before the background lease returns (a burst
+ * bigger than half a slice) and for the first check of each window.
  */
-final class BudgetLedger {
+final class BudgetLedger implements AutoCloseable {
     /** A slice is 1/{@value #SLICES_PER_LIMIT} of the limit (or what the call needs, if more). */
     static final int SLICES_PER_LIMIT = 20;
     static final long IDLE_RETURN_MILLIS = 1000;
@@ -59,6 +69,7 @@ final class BudgetLedger {
         long leasedSeen;       // guard_windows.leased at the last lease call (all replicas)
         long fullUntilNanos;
         long lastUseNanos = System.nanoTime();
+        boolean leasingAhead;
 
         Slice(LimitWindow window) {
             this.window = window;
@@ -68,6 +79,11 @@ final class BudgetLedger {
     private final Database database;
     private final UUID replicaId;
     private final Map<Key, Slice> slices = new ConcurrentHashMap<>();
+    private final ExecutorService leaseAhead = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "govcon-guard-lease-ahead");
+        t.setDaemon(true);
+        return t;
+    });
 
     BudgetLedger(Database database, UUID replicaId) {
         this.database = database;
@@ -80,6 +96,7 @@ final class BudgetLedger {
         Slice slice = slices.computeIfAbsent(key, k -> new Slice(window));
         synchronized (slice) {
             slice.lastUseNanos = System.nanoTime();
+            awaitLeaseAhead(slice, amount);
             long free = slice.leased - slice.held;
             if (free < amount) {
                 long needed = amount - free;
@@ -87,10 +104,7 @@ final class BudgetLedger {
                 if (slice.lastUseNanos < slice.fullUntilNanos && needed > roomSeen) {
                     return null;
                 }
-                long wanted = Math.max(needed, limit.amount() / SLICES_PER_LIMIT);
-                GuardMapper.LeaseResult r = database.inTransaction(s -> s.getMapper(GuardMapper.class)
-                        .lease(tenantId, limit.id(), window.start(), window.end(), replicaId, limit.amount(),
-                               needed, wanted));
+                GuardMapper.LeaseResult r = lease(key, limit, window, needed, Math.max(needed, sliceOf(limit)));
                 slice.committedSeen = r.committed();
                 slice.leasedSeen = r.leased();
                 if (r.granted() < needed) {
@@ -100,7 +114,67 @@ final class BudgetLedger {
                 slice.leased += r.granted();
             }
             slice.held += amount;
+            if (!slice.leasingAhead && slice.leased - slice.held < sliceOf(limit) / 2
+                && slice.lastUseNanos >= slice.fullUntilNanos) {
+                slice.leasingAhead = true;
+                leaseAhead(key, limit, slice);
+            }
             return new Hold(key, limit, window, amount);
+        }
+    }
+
+    /**
+     * A check that needs more room than the slice has waits for a background lease in flight
+     * rather than leasing beside it: one lease at a time keeps {@code leased} and
+     * {@code leasedSeen} describing the same leases.
+     */
+    private static void awaitLeaseAhead(Slice slice, long amount) {
+        while (slice.leasingAhead && slice.leased - slice.held < amount) {
+            try {
+                slice.wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static long sliceOf(GuardLimit limit) {
+        return Math.max(1, limit.amount() / SLICES_PER_LIMIT);
+    }
+
+    private GuardMapper.LeaseResult lease(Key key, GuardLimit limit, LimitWindow window, long needed, long wanted) {
+        return database.inTransaction(s -> s.getMapper(GuardMapper.class)
+                .lease(key.tenantId(), limit.id(), window.start(), window.end(), replicaId, limit.amount(),
+                       needed, wanted));
+    }
+
+    /** Leases one more slice off the check's path; a refusal only marks the window full. */
+    private void leaseAhead(Key key, GuardLimit limit, Slice slice) {
+        try {
+            leaseAhead.execute(() -> {
+                GuardMapper.LeaseResult r = null;
+                try {
+                    r = lease(key, limit, slice.window, 1, sliceOf(limit));
+                } finally {
+                    synchronized (slice) {
+                        slice.leasingAhead = false;
+                        slice.notifyAll();
+                        if (r != null) {
+                            // Only our own grant is added to what we saw of the window: its other
+                            // figures may predate a settlement this replica has already counted.
+                            slice.leased += r.granted();
+                            slice.leasedSeen += r.granted();
+                            if (r.granted() == 0) {
+                                slice.fullUntilNanos = System.nanoTime() + FULL_BACKOFF_NANOS;
+                            }
+                        }
+                    }
+                }
+            });
+        } catch (RejectedExecutionException closing) {
+            slice.leasingAhead = false;
+            slice.notifyAll();
         }
     }
 
@@ -161,9 +235,8 @@ final class BudgetLedger {
         Key key = new Key(tenantId, limit.id(), window.start());
         Slice slice = slices.computeIfAbsent(key, k -> new Slice(window));
         synchronized (slice) {
-            if (slice.leasedSeen == 0 && slice.committedSeen == 0 && slice.leased == 0) {
-                GuardMapper.LeaseResult r = database.inTransaction(s -> s.getMapper(GuardMapper.class)
-                        .lease(tenantId, limit.id(), window.start(), window.end(), replicaId, limit.amount(), 0, 0));
+            if (slice.leasedSeen == 0 && slice.committedSeen == 0 && slice.leased == 0 && !slice.leasingAhead) {
+                GuardMapper.LeaseResult r = lease(key, limit, window, 0, 0);
                 slice.committedSeen = r.committed();
                 slice.leasedSeen = r.leased();
             }
@@ -227,6 +300,11 @@ final class BudgetLedger {
      */
     void forgetAll() {
         slices.clear();
+    }
+
+    @Override
+    public void close() {
+        leaseAhead.shutdownNow();
     }
 
     /** Lock order for multi-window transactions, so concurrent writers cannot deadlock. */

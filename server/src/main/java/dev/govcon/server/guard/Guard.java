@@ -252,6 +252,7 @@ public final class Guard implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        ledger.close();
         settlements.close();
         violations.close();
         try {

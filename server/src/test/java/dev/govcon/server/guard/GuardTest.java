@@ -22,6 +22,7 @@ import dev.govcon.proto.v1.RecordRunsRequest;
 import dev.govcon.proto.v1.Run;
 import dev.govcon.proto.v1.RunStatus;
 import dev.govcon.sdk.GovconClient;
+import dev.govcon.server.testing.RunFixtures;
 import dev.govcon.server.testing.RunningServer;
 import dev.govcon.server.testing.RunningServer.Reply;
 import dev.govcon.server.testing.RunningServer.Tenant;
@@ -186,6 +187,29 @@ class GuardTest {
         assertThat(after.getDecision()).as("an exhausted limit denies even a free call").isEqualTo(GuardDecision.GUARD_DECISION_DENY);
         assertThat(after.getBudgets(0).getCommitted()).isEqualTo(1000);
         assertThat(after.getBudgets(0).getReserved()).isZero();
+    }
+
+    @Test
+    void aCheckThatLeavesLessThanHalfASliceLeasesTheNextSliceInTheBackground() throws InterruptedException {
+        Tenant t = server.newTenant("guard-lease-ahead");
+        // A slice is a twentieth of the limit: 500 here.
+        UUID limit = TestControls.limit(server.database, t.id(), "SPEND_PER_DAY", 10_000).insert();
+        RunFixtures sql = new RunFixtures(server.database.dataSource());
+        String leased = "SELECT coalesce(sum(leased), 0) FROM guard_windows WHERE tenant_id = ?::uuid AND limit_id = ?";
+
+        assertThat(check(t, call("gpt-4o").setEstimatedCostMicros(400)).getDecision())
+                .isEqualTo(GuardDecision.GUARD_DECISION_ALLOW);
+        // The check leased 500 and kept 100 free, less than half a slice: one more slice follows.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (sql.queryLong(leased, t.id(), limit) < 1000 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(sql.queryLong(leased, t.id(), limit)).isEqualTo(1000);
+
+        CheckGuardResponse next = check(t, call("gpt-4o").setEstimatedCostMicros(550));
+        assertThat(next.getDecision()).isEqualTo(GuardDecision.GUARD_DECISION_ALLOW);
+        assertThat(next.getBudgets(0).getReserved()).isEqualTo(950);
+        assertThat(next.getBudgets(0).getRemaining()).isEqualTo(9050);
     }
 
     @Test
