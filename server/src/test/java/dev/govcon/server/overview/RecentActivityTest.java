@@ -202,8 +202,10 @@ class RecentActivityTest {
         }
         assertThat(seen).containsExactlyElementsOf(all);
         assertThat(ids(page(1, "").getItemsList())).containsExactly("violation:" + late);
-        // Leave the feed as the other tests expect it.
-        fx.sql.update("DELETE FROM limit_violations WHERE tenant_id = ? AND violation_id = ?", tenantId, late);
+        // Leave the feed as the other tests expect it (violations are append-only: the
+        // superuser test login skips the trigger for this one cleanup).
+        fx.sql.execute("SET LOCAL session_replication_role = replica",
+                       "DELETE FROM limit_violations WHERE tenant_id = '" + tenantId + "' AND violation_id = '" + late + "'");
     }
 
     @Test

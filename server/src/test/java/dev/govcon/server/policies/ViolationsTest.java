@@ -250,6 +250,27 @@ class ViolationsTest {
     }
 
     @Test
+    void violationsAreAppendOnlyExceptLinkingAnIncidentOnce() {
+        UUID tenantId = UUID.fromString(server.newTenant("Violations append-only").id());
+        ViolationRow v = violation(tenantId, 3, now);
+        server.database.<Integer>inTransaction(s -> s.getMapper(ViolationMapper.class).insertBatch(List.of(v)));
+        RunFixtures sql = new RunFixtures(server.database.dataSource());
+        String where = " WHERE tenant_id = ? AND violation_id = ?";
+
+        assertThatThrownBy(() -> sql.update("UPDATE limit_violations SET message = 'edited'" + where, tenantId,
+                                            v.violationId()))
+                .rootCause().hasMessageContaining("append-only");
+        assertThatThrownBy(() -> sql.update("DELETE FROM limit_violations" + where, tenantId, v.violationId()))
+                .rootCause().hasMessageContaining("append-only");
+        sql.update("UPDATE limit_violations SET incident_id = 'inc-1'" + where, tenantId, v.violationId());
+        assertThatThrownBy(() -> sql.update("UPDATE limit_violations SET incident_id = 'inc-2'" + where, tenantId,
+                                            v.violationId()))
+                .rootCause().hasMessageContaining("append-only");
+        assertThat(sql.queryStrings("SELECT incident_id || ' ' || message FROM limit_violations" + where, tenantId,
+                                    v.violationId())).containsExactly("inc-1 violation 3");
+    }
+
+    @Test
     void anotherTenantsViolationIsNotFound() {
         String theirs = others.get(0).violationId().toString();
         assertThatThrownBy(() -> client.policies().getViolation(GetViolationRequest.newBuilder().setId(theirs).build()))
