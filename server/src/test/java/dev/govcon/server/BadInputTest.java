@@ -234,6 +234,15 @@ class BadInputTest {
         // UpdateProfile
         c.add(bad("profile: malformed JSON", "PUT", PROFILE, "{\"country\":\"DE\"", "body"));
         c.add(bad("profile: time_zone Mars/Olympus", "PUT", PROFILE, "{\"time_zone\":\"Mars/Olympus\"}", "time_zone"));
+        c.add(bad("profile: auto-resolve 0s", "PUT", PROFILE, "{\"incident_auto_resolve_after\":\"0s\"}",
+                  "incident_auto_resolve_after"));
+        c.add(bad("profile: auto-resolve 91 days", "PUT", PROFILE, "{\"incident_auto_resolve_after\":\"7862400s\"}",
+                  "incident_auto_resolve_after"));
+        c.add(bad("profile: auto-resolve with nanos", "PUT", PROFILE,
+                  "{\"incident_auto_resolve_after\":\"600.5s\"}", "incident_auto_resolve_after"));
+        c.add(bad("profile: auto-resolve set and cleared", "PUT", PROFILE,
+                  "{\"incident_auto_resolve_after\":\"600s\",\"clear_fields\":[\"incident_auto_resolve_after\"]}",
+                  "incident_auto_resolve_after"));
         c.add(bad("profile: time_zone is a number", "PUT", PROFILE, "{\"time_zone\":{\"offset\":2}}", "time_zone"));
         c.add(bad("profile: country FRA", "PUT", PROFILE, "{\"country\":\"FRA\"}", "country"));
         c.add(bad("profile: country 1A", "PUT", PROFILE, "{\"country\":\"1A\"}", "country"));

@@ -1,5 +1,7 @@
 package dev.govcon.server.accounts;
 
+import com.google.protobuf.util.Durations;
+
 import dev.govcon.proto.v1.Invitation;
 import dev.govcon.proto.v1.InvitationStatus;
 import dev.govcon.proto.v1.Profile;
@@ -25,6 +27,9 @@ final class AccountProtos {
                 .setCountry(t.country());
         Times.setIfPresent(t.createdAt(), b::setCreatedAt);
         Times.setIfPresent(t.updatedAt(), b::setUpdatedAt);
+        if (t.incidentAutoResolveSeconds() != null) {
+            b.setIncidentAutoResolveAfter(Durations.fromSeconds(t.incidentAutoResolveSeconds()));
+        }
         return b.build();
     }
 

@@ -1,5 +1,6 @@
 package dev.govcon.server.accounts;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -20,7 +21,10 @@ import dev.govcon.server.tenancy.TenantRow;
 /** The organisation's profile and who to contact about it. */
 final class ProfileLogic {
     private static final Set<String> CLEARABLE =
-            Set.of("display_name", "billing_email", "security_email", "website", "country");
+            Set.of("display_name", "billing_email", "security_email", "website", "country",
+                   "incident_auto_resolve_after");
+    private static final Duration MIN_AUTO_RESOLVE = Duration.ofMinutes(1);
+    private static final Duration MAX_AUTO_RESOLVE = Duration.ofDays(90);
 
     private final Database database;
 
@@ -47,6 +51,7 @@ final class ProfileLogic {
             throw Errors.invalid("website", "must be an http:// or https:// address");
         }
         String country = Validate.country("country", req.getCountry());
+        Long autoResolve = req.hasIncidentAutoResolveAfter() ? autoResolveSeconds(req) : null;
         return database.inTransaction(s -> {
             TenantMapper tenants = s.getMapper(TenantMapper.class);
             TenantRow before = tenants.lock(caller.tenantId());
@@ -58,13 +63,29 @@ final class ProfileLogic {
                     pick(security, before.securityEmail(), clear.contains("security_email")),
                     pick(website, before.website(), clear.contains("website")),
                     pick(country, before.country(), clear.contains("country")),
-                    before.planId(), before.isDemo(), before.createdAt(), before.updatedAt());
+                    before.planId(), before.isDemo(), before.createdAt(), before.updatedAt(),
+                    clear.contains("incident_auto_resolve_after") ? null
+                            : autoResolve != null ? autoResolve : before.incidentAutoResolveSeconds());
             tenants.updateProfile(after);
             Profile updated = AccountProtos.profile(tenants.find(caller.tenantId()));
             AuditLedger.record(s, caller.tenantId(), caller.actor(), "profile.updated", "tenant",
                                caller.tenantId().toString(), AccountProtos.profile(before), updated);
             return updated;
         });
+    }
+
+    private static long autoResolveSeconds(UpdateProfileRequest req) {
+        String field = "incident_auto_resolve_after";
+        if (req.getClearFieldsList().contains(field)) {
+            throw Errors.invalid(field, "is both set and listed in clear_fields");
+        }
+        com.google.protobuf.Duration d = req.getIncidentAutoResolveAfter();
+        if (d.getNanos() != 0 || d.getSeconds() < MIN_AUTO_RESOLVE.toSeconds()
+            || d.getSeconds() > MAX_AUTO_RESOLVE.toSeconds()) {
+            throw Errors.invalid(field, "must be whole seconds between " + MIN_AUTO_RESOLVE.toSeconds() + " and "
+                                        + MAX_AUTO_RESOLVE.toSeconds());
+        }
+        return d.getSeconds();
     }
 
     private static String pick(String given, String current, boolean clear) {

@@ -22,6 +22,8 @@ import dev.govcon.proto.v1.GetResolutionStatsRequest;
 import dev.govcon.proto.v1.GetResolutionStatsResponse;
 import dev.govcon.proto.v1.GetResolvedIncidentRequest;
 import dev.govcon.proto.v1.Granularity;
+import dev.govcon.proto.v1.Profile;
+import dev.govcon.proto.v1.UpdateProfileRequest;
 import dev.govcon.proto.v1.Incident;
 import dev.govcon.proto.v1.IncidentEvent;
 import dev.govcon.proto.v1.IncidentEventKind;
@@ -303,8 +305,11 @@ class IncidentsTest {
     void autoResolveAfterTheTenantsQuietPeriodIsRecordedAsSuch() {
         server.clock.set(now);
         var t = fx.tenant("Incidents Quiet", now.minus(Duration.ofDays(1)));
-        fx.sql.update("UPDATE tenants SET incident_auto_resolve_after = interval '2 hours' WHERE tenant_id = ?",
-                      UUID.fromString(t.id()));
+        try (GovconClient owner = server.grpc(t.ownerKey())) {
+            Profile profile = owner.accounts().updateProfile(UpdateProfileRequest.newBuilder()
+                    .setIncidentAutoResolveAfter(com.google.protobuf.Duration.newBuilder().setSeconds(7200)).build());
+            assertThat(profile.getIncidentAutoResolveAfter().getSeconds()).isEqualTo(7200);
+        }
         UUID limit = fx.limit(t.id(), "Quiet spend", "search");
         fx.violation(t.id(), limit, "BLOCK", now.minusSeconds(3600));
         fx.runEngine();
@@ -323,6 +328,12 @@ class IncidentsTest {
         }
         assertThat(fx.count("SELECT count(*) FROM audit_ledger WHERE tenant_id = ? AND action = 'incident.auto_resolved'",
                             UUID.fromString(t.id()))).isEqualTo(1);
+
+        try (GovconClient owner = server.grpc(t.ownerKey())) {
+            Profile off = owner.accounts().updateProfile(UpdateProfileRequest.newBuilder()
+                    .addClearFields("incident_auto_resolve_after").build());
+            assertThat(off.hasIncidentAutoResolveAfter()).as("cleared: incidents wait for a person").isFalse();
+        }
     }
 
     static com.google.protobuf.Duration minutes(double m) {
