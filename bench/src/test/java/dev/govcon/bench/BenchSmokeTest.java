@@ -16,7 +16,7 @@ import picocli.CommandLine;
  */
 class BenchSmokeTest {
     private static final String[] SCENARIOS = {"copy", "stream", "batch", "recorder", "noop", "guard", "guard-rest",
-                                               "reads-100k", "reads-1m", "simulate-1m"};
+                                               "reads-100k", "reads-1m"};
 
     @Test
     void everyScenarioRunsAndReportsARate() {
