@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "govcon-bench", mixinStandardHelpOptions = true,
          description = "Measures govcon: ingestion against a plain JDBC COPY, the guard against a no-op RPC, "
-                       + "REST against gRPC, console reads at two sizes of history.")
+                       + "REST against gRPC, console reads at two sizes of history, limit simulation at 1M runs.")
 public final class Bench implements Callable<Integer> {
     private static final Map<String, Scenario> SCENARIOS = new LinkedHashMap<>();
     /** What each scenario is compared with, when both ran in the same invocation. */
@@ -42,7 +42,8 @@ public final class Bench implements Callable<Integer> {
         for (Scenario s : List.of(new CopyScenario(), new StreamScenario(), new BatchScenario(), new RecorderScenario(),
                                   new NoopScenario(), new GuardScenario(), new GuardRestScenario(),
                                   new ConsoleReadsScenario("reads-100k", 100_000),
-                                  new ConsoleReadsScenario("reads-1m", 1_000_000))) {
+                                  new ConsoleReadsScenario("reads-1m", 1_000_000),
+                                  new SimulateScenario("simulate-1m", 1_000_000))) {
             SCENARIOS.put(s.name(), s);
         }
     }

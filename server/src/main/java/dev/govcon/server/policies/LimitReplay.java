@@ -130,7 +130,12 @@ final class LimitReplay {
         }
         ReplayQuery q = query(limit, false, new Plan(), start.minus(RUN_REACH).truncatedTo(ChronoUnit.MINUTES), end,
                               hoursFrom, hoursTo);
-        flagged.apply(q).forEach(out::add);
+        mapper.sortedPassSettings();
+        try {
+            flagged.apply(q).forEach(out::add);
+        } finally {
+            mapper.replaySettings();
+        }
         mapper.replayTotals(q).forEach(out::add);
     }
 

@@ -17,6 +17,13 @@ interface SimulationMapper extends Mapper {
     /** Settings for the replay statements of this transaction (see the XML for why). */
     String replaySettings();
 
+    /**
+     * Settings for one minute or concurrency replay, which sorts every run of the window:
+     * memory to sort them without spilling, and parallel workers to share the scan and the
+     * sort. {@link #replaySettings} undoes them.
+     */
+    String sortedPassSettings();
+
     LimitRow limit(@Param("tenantId") UUID tenantId, @Param("limitId") UUID limitId);
 
     /** Usage per rollup hour in [from, to) of the scope (feature, model, provider, environment). */

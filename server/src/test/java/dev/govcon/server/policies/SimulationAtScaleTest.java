@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
@@ -32,12 +33,14 @@ import dev.govcon.server.wire.Times;
 
 /**
  * A 30-day replay over a million runs (written straight into llm_run_records by one
- * INSERT ... SELECT, rollups rebuilt from them) on a database of its own. Prints how long each
- * kind of simulation takes; speed is not asserted (machines differ), only that every run is
- * replayed and that the statements read through the tenant-first indexes.
+ * INSERT ... SELECT, rollups rebuilt from them) on a database of its own: every run is replayed,
+ * the minute and concurrency replays equal a direct computation, and the statements read
+ * through the tenant-first indexes. Each call's time is printed; speed is not asserted
+ * (machines differ, and the bench measures it).
  */
 class SimulationAtScaleTest {
     static final int RUNS = 1_000_000;
+    static final ZoneId PARIS = ZoneId.of("Europe/Paris");
 
     static RunningServer server;
     static RunFixtures fx;
@@ -51,7 +54,7 @@ class SimulationAtScaleTest {
         fx = new RunFixtures(server.database.dataSource());
         RunningServer.Tenant t = server.newTenant("Scale Co");
         tenantId = UUID.fromString(t.id());
-        fx.update("UPDATE tenants SET time_zone = 'Europe/Paris' WHERE tenant_id = ?", tenantId);
+        fx.update("UPDATE tenants SET time_zone = ? WHERE tenant_id = ?", PARIS.getId(), tenantId);
         end = server.clock.instant().truncatedTo(ChronoUnit.SECONDS);
         long began = System.nanoTime();
         // Building the secondary indexes once after the load is several times faster than
@@ -145,8 +148,8 @@ class SimulationAtScaleTest {
         return s;
     }
 
+    /** Prints how long one call took, for the record: speed is measured by the bench (bench/run --scenario simulate-1m). */
     static <T> T timed(String label, Supplier<T> call) {
-        call.get(); // once to warm caches and the JIT
         long began = System.nanoTime();
         T result = call.get();
         System.out.printf("SimulationAtScaleTest: %s in %d ms%n", label, (System.nanoTime() - began) / 1_000_000);
@@ -176,13 +179,41 @@ class SimulationAtScaleTest {
         simulate("SPEND_PER_DAY, production only, never reached (rollups)",
                 PolicyLimit.newBuilder().setKind(LimitKind.LIMIT_KIND_SPEND_PER_DAY).setAmount(150_000_000)
                         .setScope(Scope.newBuilder().setEnvironment("production")));
-        simulate("REQUESTS_PER_MINUTE (run records)",
-                PolicyLimit.newBuilder().setKind(LimitKind.LIMIT_KIND_REQUESTS_PER_MINUTE).setAmount(20));
-        simulate("CONCURRENT_RUNS (run records)",
-                PolicyLimit.newBuilder().setKind(LimitKind.LIMIT_KIND_CONCURRENT_RUNS).setAmount(1));
         GetPolicyCoverageResponse coverage = timed("coverage", () -> client.policies().getPolicyCoverage(
                 GetPolicyCoverageRequest.getDefaultInstance()));
         assertThat(coverage.getTotalRuns()).isEqualTo(RUNS);
+    }
+
+    /**
+     * The minute and concurrency replays pass every run through one ordered pass; their answer
+     * must be the plain computation's ({@link DirectReplay}) to the run, day by day.
+     */
+    @Test
+    void minuteAndConcurrencyReplaysEqualADirectComputation() {
+        // About 23 runs start each minute: past 20 is blocked, past 15 warned (a seventh and a third of the runs).
+        assertEqualsDirect("REQUESTS_PER_MINUTE, block past 20, warn past 15",
+                LimitKind.LIMIT_KIND_REQUESTS_PER_MINUTE, 20, ControlAction.BLOCK, 0.75);
+        // A run lasts 0.8-4.8 s and one starts every 2.6 s: about half start while another runs.
+        assertEqualsDirect("CONCURRENT_RUNS, block past 1", LimitKind.LIMIT_KIND_CONCURRENT_RUNS, 1,
+                           ControlAction.BLOCK, null);
+        assertEqualsDirect("CONCURRENT_RUNS, warn past 2, early past 1", LimitKind.LIMIT_KIND_CONCURRENT_RUNS, 2,
+                           ControlAction.WARN, 0.5);
+    }
+
+    static void assertEqualsDirect(String label, LimitKind kind, long amount, ControlAction action, Double warnAt) {
+        PolicyLimit.Builder limit = PolicyLimit.newBuilder().setKind(kind).setAmount(amount).setAction(action);
+        if (warnAt != null) {
+            limit.setWarnAtRatio(warnAt);
+        }
+        LimitSimulation s = simulate(label, limit);
+        Instant to = end.plusSeconds(1);
+        DirectReplay direct = DirectReplay.of(kind, amount, action, warnAt, end.minus(Duration.ofDays(30)).toEpochMilli(),
+                                              RUNS, to.minus(Duration.ofDays(30)).toEpochMilli(), to.toEpochMilli(), PARIS);
+        assertThat(direct.blocked + direct.warned).as("the limit acts on some runs").isPositive();
+        assertThat(s.getRunsEvaluated()).isEqualTo(direct.runs);
+        assertThat(s.getCostEvaluatedMicros()).isEqualTo(direct.cost);
+        assertThat(s.getProposed()).as(label).isEqualTo(direct.totals());
+        assertThat(DirectReplay.dayLines(s, PARIS)).as(label).isEqualTo(direct.dayLines());
     }
 
     @Test
