@@ -121,7 +121,10 @@ class DailyRollupReadsTest {
                         .containsExactly(all.cost(), all.runs(), all.succeeded(), all.total());
                 Map<Instant, Agg> days = new LinkedHashMap<>();
                 for (Raw r : raw.in(w[0], w[1], r -> true)) {
-                    days.merge(RawRuns.bucket(r.end(), zone, "day"), Agg.ZERO.plus(r), RawRuns::sum);
+                    // A run counts in the day of its rollup hour's start (in a half-hour zone, the
+                    // last half hour before local midnight ends the day before).
+                    days.merge(RawRuns.bucket(r.end().truncatedTo(ChronoUnit.HOURS), zone, "day"), Agg.ZERO.plus(r),
+                               RawRuns::sum);
                 }
                 List<String> expected = days.entrySet().stream().sorted(Map.Entry.comparingByKey())
                         .map(e -> e.getKey() + " " + e.getValue().cost() + " " + e.getValue().runs()).toList();
