@@ -6,6 +6,9 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.UUID;
+
+import org.apache.ibatis.session.SqlSession;
 
 import dev.govcon.server.jobs.DailyRollupState;
 import dev.govcon.server.jobs.LocalDays;
@@ -19,9 +22,16 @@ import dev.govcon.server.jobs.LocalDays;
  *
  * @param dailyFrom null when no daily row is used
  */
-record RollupPlan(List<HourRange> hours, LocalDate dailyFrom, LocalDate dailyTo, List<LocalDate> dirtyDays) {
+public record RollupPlan(List<HourRange> hours, LocalDate dailyFrom, LocalDate dailyTo, List<LocalDate> dirtyDays) {
 
-    record HourRange(Instant start, Instant end) {
+    public record HourRange(Instant start, Instant end) {
+    }
+
+    /** The plan of the rollup hours [start, end) of one tenant whose zone is {@code zone}. */
+    public static RollupPlan forTenant(SqlSession s, UUID tenantId, Instant start, Instant end, ZoneId zone) {
+        AnalyticsMapper m = s.getMapper(AnalyticsMapper.class);
+        DailyRollupState state = m.dailyState(tenantId);
+        return of(start, end, zone, state, state == null ? List.of() : m.dirtyDays(tenantId));
     }
 
     static RollupPlan hourly(Instant start, Instant end) {

@@ -22,6 +22,7 @@ import dev.govcon.proto.v1.Dimension;
 import dev.govcon.proto.v1.GetAnalyticsCostSummaryRequest;
 import dev.govcon.proto.v1.GetAnalyticsCostSummaryResponse;
 import dev.govcon.proto.v1.GetCostByModelRequest;
+import dev.govcon.proto.v1.GetCostSummaryRequest;
 import dev.govcon.proto.v1.GetCostTrendRequest;
 import dev.govcon.proto.v1.GetEfficiencyRequest;
 import dev.govcon.proto.v1.Granularity;
@@ -103,6 +104,8 @@ class DailyRollupReadsTest {
                 out.add(c.analytics().getEfficiency(GetEfficiencyRequest.newBuilder().setStartTime(Times.ts(w[0]))
                         .setEndTime(Times.ts(w[1])).setPageSize(1000).build()).toString());
             }
+            // The overview's month to date and month-end forecast (28 days of daily spend) too.
+            out.add(c.overview().getCostSummary(GetCostSummaryRequest.getDefaultInstance()).toString());
         }
         return out;
     }
