@@ -106,6 +106,8 @@ class DailyRollupReadsTest {
             }
             // The overview's month to date and month-end forecast (28 days of daily spend) too.
             out.add(c.overview().getCostSummary(GetCostSummaryRequest.getDefaultInstance()).toString());
+            out.add(c.activity().getPredictionsSummary(
+                    dev.govcon.proto.v1.GetPredictionsSummaryRequest.getDefaultInstance()).toString());
         }
         return out;
     }
