@@ -110,7 +110,7 @@ public final class Guard {
         try {
             outcome = llm.call(decision);
         } catch (Throwable t) {
-            Run failed = run(sent.toRequest(), decision, LlmOutcome.of(null).status(RunStatus.FAILED).error(describe(t)),
+            Run failed = run(sent, decision, LlmOutcome.of(null).status(RunStatus.FAILED).error(describe(t)),
                              startTime, started);
             try {
                 complete(failed);
@@ -120,13 +120,13 @@ public final class Guard {
             throw t;
         }
         if (outcome == null) {
-            Run failed = run(sent.toRequest(), decision,
+            Run failed = run(sent, decision,
                              LlmOutcome.of(null).status(RunStatus.FAILED).error("the LlmCall returned no outcome"),
                              startTime, started);
             complete(failed);
             throw new NullPointerException("the LlmCall returned null instead of an LlmOutcome");
         }
-        Run run = run(sent.toRequest(), decision, outcome, startTime, started);
+        Run run = run(sent, decision, outcome, startTime, started);
         Completion done = complete(run);
         return new GuardedResult<>(outcome.value(), decision, run, done.recording(), done.stored(), done.failure());
     }
@@ -135,8 +135,9 @@ public final class Guard {
     }
 
     /** The completion: the check's identity, the outcome's figures over it, the call's timing. */
-    private static Run run(CheckGuardRequest check, GuardDecision decision, LlmOutcome<?> outcome, Instant startTime,
+    private static Run run(GuardCheck guardCheck, GuardDecision decision, LlmOutcome<?> outcome, Instant startTime,
                            long startedNanos) {
+        CheckGuardRequest check = guardCheck.toRequest();
         long latencyMs = (System.nanoTime() - startedNanos) / 1_000_000;
         Run.Builder run = Run.newBuilder()
                 .setRunId(check.getRunId()).setModel(check.getModel()).setProvider(check.getProvider())
@@ -145,6 +146,9 @@ public final class Guard {
                 .mergeFrom(outcome.usage())
                 .setStartTime(ts(startTime)).setEndTime(ts(startTime.plusMillis(latencyMs))).setLatencyMs(latencyMs);
         decision.reservationId().ifPresent(run::setReservationId);
+        if (!guardCheck.retryOf().isEmpty()) {
+            run.setRetryOfRunId(guardCheck.retryOf());
+        }
         return run.build();
     }
 

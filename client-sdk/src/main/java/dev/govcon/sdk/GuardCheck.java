@@ -25,23 +25,30 @@ import dev.govcon.proto.v1.CheckGuardRequest;
  */
 public final class GuardCheck {
     private final CheckGuardRequest request;
+    private final String retryOf;
 
-    private GuardCheck(CheckGuardRequest request) {
+    private GuardCheck(CheckGuardRequest request, String retryOf) {
         this.request = request;
+        this.retryOf = retryOf;
     }
 
     public static Builder builder() {
-        return new Builder(CheckGuardRequest.newBuilder());
+        return new Builder(CheckGuardRequest.newBuilder(), "");
     }
 
     /** A check made from a request built by hand (the server validates it). */
     public static GuardCheck of(CheckGuardRequest request) {
-        return new GuardCheck(Objects.requireNonNull(request, "request"));
+        return new GuardCheck(Objects.requireNonNull(request, "request"), "");
     }
 
     /** A builder holding this check's values. */
     public Builder toBuilder() {
-        return new Builder(request.toBuilder());
+        return new Builder(request.toBuilder(), retryOf);
+    }
+
+    /** The run id of the earlier call this one retries; empty when it is not a retry. */
+    public String retryOf() {
+        return retryOf;
     }
 
     /** The request sent to {@code RuntimeService.CheckGuard}. */
@@ -59,7 +66,7 @@ public final class GuardCheck {
     }
 
     GuardCheck withRunId(String runId) {
-        return new GuardCheck(request.toBuilder().setRunId(runId).build());
+        return new GuardCheck(request.toBuilder().setRunId(runId).build(), retryOf);
     }
 
     @Override
@@ -69,9 +76,21 @@ public final class GuardCheck {
 
     public static final class Builder {
         private final CheckGuardRequest.Builder request;
+        private String retryOf;
 
-        private Builder(CheckGuardRequest.Builder request) {
+        private Builder(CheckGuardRequest.Builder request, String retryOf) {
             this.request = request;
+            this.retryOf = retryOf;
+        }
+
+        /**
+         * This call retries the call whose run was {@code runId} (e.g. after it failed): its run
+         * is recorded with {@code retry_of_run_id}, which analytics counts as a retry. The SDK
+         * never retries an LLM call by itself.
+         */
+        public Builder retryOf(String runId) {
+            this.retryOf = Objects.requireNonNull(runId, "runId");
+            return this;
         }
 
         /** Required, e.g. "gpt-4o-mini". */
@@ -150,7 +169,7 @@ public final class GuardCheck {
             if (request.getModel().isBlank()) {
                 throw new IllegalArgumentException("model is required");
             }
-            return new GuardCheck(request.build());
+            return new GuardCheck(request.build(), retryOf);
         }
     }
 }

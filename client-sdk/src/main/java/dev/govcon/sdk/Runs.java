@@ -22,6 +22,10 @@ import dev.govcon.proto.v1.StartRunResponse;
  * {@code run_id}, so a call that failed with an unknown outcome may simply be repeated.
  * For high volumes of finished runs, prefer the asynchronous {@link RunRecorder}
  * ({@link GovconClient#newRecorder()}).
+ *
+ * <p>A run that retries an earlier one (the application called the LLM again after a failure)
+ * names it: {@code Run.newBuilder().setRetryOfRunId(earlierRunId)}, on the start or the
+ * completion; analytics counts it as a retry. Repeating a write of the same run_id is not a retry.
  */
 public final class Runs {
     private final RuntimeServiceGrpc.RuntimeServiceBlockingStub stub;

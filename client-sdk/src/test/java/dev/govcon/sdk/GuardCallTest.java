@@ -127,4 +127,12 @@ class GuardCallTest {
         assertThat(r.recording()).isEqualTo(GuardedResult.Recording.RECORDED);
         assertThat(r.sent().getReservationId()).isEqualTo("res_test");
     }
+
+    @Test
+    void aCheckThatRetriesAnEarlierCallRecordsItsRunAsARetry() {
+        GuardedResult<String> r = client.guard().call(check().toBuilder().runId("mine-2").retryOf("mine-1").build(),
+                                                      d -> LlmOutcome.of("x"));
+        assertThat(r.sent().getRetryOfRunId()).isEqualTo("mine-1");
+        assertThat(client.guard().call(check(), d -> LlmOutcome.of("y")).sent().getRetryOfRunId()).isEmpty();
+    }
 }

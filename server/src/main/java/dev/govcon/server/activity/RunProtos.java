@@ -32,6 +32,7 @@ public final class RunProtos {
                 .setEnvironment(nz(r.environment()))
                 .setStatus(status(r.status()))
                 .setReservationId(nz(r.reservationId()))
+                .setRetryOfRunId(nz(r.retryOfRunId()))
                 .setTraceStepCount(r.traceStepCount() == null ? 0 : r.traceStepCount())
                 .putAllMetadata(stringMap(r.metadata()));
         Times.setIfPresent(r.startTime(), b::setStartTime);

@@ -13,5 +13,6 @@ public record RunRow(UUID tenantId, UUID recordId, String runId, String model, S
                      Long outputTokens, Long cachedInputTokens, Long cacheWriteTokens,
                      Long reasoningTokens, Long costMicros, String costSource, Boolean costUnknown,
                      Long latencyMs, String error, String metadata, String reservationId,
-                     UUID apiKeyId, Instant receivedAt, Instant recordedAt, Integer traceStepCount) {
+                     UUID apiKeyId, Instant receivedAt, Instant recordedAt, Integer traceStepCount,
+                     String retryOfRunId) {
 }

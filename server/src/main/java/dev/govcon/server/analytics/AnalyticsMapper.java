@@ -1,12 +1,14 @@
 package dev.govcon.server.analytics;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
 
 import org.apache.ibatis.annotations.Param;
 
 import dev.govcon.server.db.Mapper;
+import dev.govcon.server.jobs.DailyRollupState;
 
 /** Analytics reads. Every query starts with tenant_id; run figures come from rollups only. */
 interface AnalyticsMapper extends Mapper {
@@ -16,13 +18,19 @@ interface AnalyticsMapper extends Mapper {
     /** The tenant's oldest rollup hour; null before its first run. */
     Instant firstHour(@Param("tenantId") UUID tenantId);
 
+    /** The tenant's daily rollup state; null before the daily job first folded it. */
+    DailyRollupState dailyState(@Param("tenantId") UUID tenantId);
+
+    /** UTC days that late runs marked dirty since the daily job last refolded them. */
+    List<LocalDate> dirtyDays(@Param("tenantId") UUID tenantId);
+
     /**
-     * Totals of the rollup hours in [start, end) matching {@code f}, grouped by the
+     * Totals of the rollups of {@code plan} matching {@code f}, grouped by the
      * {@code date_trunc(unit, hour, zone)} bucket when {@code unit} is set and by each column
      * of {@code keys} (model, provider, feature, environment).
      */
-    List<RollupRow> rollups(@Param("tenantId") UUID tenantId, @Param("start") Instant start,
-                            @Param("end") Instant end, @Param("f") RollupFilter f, @Param("zone") String zone,
+    List<RollupRow> rollups(@Param("tenantId") UUID tenantId, @Param("plan") RollupPlan plan,
+                            @Param("f") RollupFilter f, @Param("zone") String zone,
                             @Param("unit") String unit, @Param("keys") List<String> keys);
 
     /** Violations of [start, end) on the filtered scope, per control, bucket and action/origin. */

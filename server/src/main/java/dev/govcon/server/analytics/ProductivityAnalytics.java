@@ -33,7 +33,8 @@ import dev.govcon.server.wire.Times;
 /**
  * Usage -> Productivity: time saved (successful runs x the feature's setting), efficiency and
  * their trend, from the hourly rollups. Features without a setting are listed apart, never
- * given a guessed value. Retries are not recorded by ingestion, so {@code retries} is 0.
+ * given a guessed value. Retries are the runs whose SDK named the run they retried
+ * ({@code retry_of_run_id}).
  */
 final class ProductivityAnalytics {
     private final Database database;
@@ -110,6 +111,7 @@ final class ProductivityAnalytics {
                 .setCostPerSuccessfulRunMicros(Rollups.perSuccess(r.costMicros(), r.successfulRuns()))
                 .setTokensPerSuccessfulRun(r.successfulRuns() == 0 ? 0 : (double) r.totalTokens() / r.successfulRuns())
                 .setAverageLatency(millis(r.runs() == 0 ? 0 : r.latencyMsSum() / r.runs()))
+                .setRetries(r.retries())
                 .build();
     }
 

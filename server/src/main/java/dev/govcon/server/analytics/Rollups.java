@@ -1,6 +1,7 @@
 package dev.govcon.server.analytics;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,45 +11,66 @@ import org.apache.ibatis.session.SqlSession;
 
 import dev.govcon.proto.v1.DimensionBucket;
 import dev.govcon.proto.v1.Granularity;
+import dev.govcon.server.jobs.DailyRollupState;
 
-/** Reads of {@code run_rollups_hourly} for one tenant, window and filter. */
+/**
+ * Reads of the run rollups for one tenant, window and filter: whole local days that the daily
+ * job folded from {@code run_rollups_daily}, the rest from {@code run_rollups_hourly}
+ * ({@link RollupPlan}); hour buckets always from the hourly rows.
+ */
 final class Rollups {
     private final AnalyticsMapper mapper;
     private final UUID tenantId;
     private final AnalyticsWindow window;
     private final RollupFilter filter;
+    private final Coverage coverage;
+
+    /** The tenant's daily state and dirty days, read once for every window of a request. */
+    private static final class Coverage {
+        private boolean loaded;
+        private DailyRollupState state;
+        private List<LocalDate> dirtyDays;
+    }
 
     Rollups(SqlSession s, UUID tenantId, AnalyticsWindow window, RollupFilter filter) {
-        this.mapper = s.getMapper(AnalyticsMapper.class);
-        this.tenantId = tenantId;
-        this.window = window;
-        this.filter = filter;
+        this(s.getMapper(AnalyticsMapper.class), tenantId, window, filter, new Coverage());
     }
 
     Rollups over(AnalyticsWindow w) {
-        return new Rollups(mapper, tenantId, w, filter);
+        return new Rollups(mapper, tenantId, w, filter, coverage);
     }
 
-    private Rollups(AnalyticsMapper mapper, UUID tenantId, AnalyticsWindow window, RollupFilter filter) {
+    private Rollups(AnalyticsMapper mapper, UUID tenantId, AnalyticsWindow window, RollupFilter filter,
+                    Coverage coverage) {
         this.mapper = mapper;
         this.tenantId = tenantId;
         this.window = window;
         this.filter = filter;
+        this.coverage = coverage;
     }
 
     RollupRow total() {
-        return RollupRow.sum(mapper.rollups(tenantId, window.start(), window.end(), filter, zone(), null, List.of()));
+        return RollupRow.sum(mapper.rollups(tenantId, plan(), filter, zone(), null, List.of()));
     }
 
     /** Totals per combination of {@code keys}. */
     List<RollupRow> by(String... keys) {
-        return mapper.rollups(tenantId, window.start(), window.end(), filter, zone(), null, List.of(keys));
+        return mapper.rollups(tenantId, plan(), filter, zone(), null, List.of(keys));
     }
 
     /** Totals per bucket of {@code g} (and per combination of {@code keys}). */
     List<RollupRow> series(Granularity g, String... keys) {
-        return mapper.rollups(tenantId, window.start(), window.end(), filter, zone(), AnalyticsWindow.unit(g),
-                              List.of(keys));
+        RollupPlan plan = g == Granularity.HOUR ? RollupPlan.hourly(window.start(), window.end()) : plan();
+        return mapper.rollups(tenantId, plan, filter, zone(), AnalyticsWindow.unit(g), List.of(keys));
+    }
+
+    private RollupPlan plan() {
+        if (!coverage.loaded) {
+            coverage.state = mapper.dailyState(tenantId);
+            coverage.dirtyDays = coverage.state == null ? List.of() : mapper.dirtyDays(tenantId);
+            coverage.loaded = true;
+        }
+        return RollupPlan.of(window.start(), window.end(), window.zone(), coverage.state, coverage.dirtyDays);
     }
 
     /** One total per bucket of {@code g}, every bucket of the window included (zeros when empty). */

@@ -1,11 +1,12 @@
 package dev.govcon.server.analytics;
 
-import java.time.DateTimeException;
 import java.time.ZoneId;
 
 import java.util.UUID;
 
 import org.apache.ibatis.session.SqlSession;
+
+import dev.govcon.server.jobs.LocalDays;
 
 /** The tenant's time zone (tenants.time_zone), which places day and week boundaries; UTC if unset. */
 final class TenantZones {
@@ -15,14 +16,6 @@ final class TenantZones {
     }
 
     static ZoneId of(SqlSession s, UUID tenantId) {
-        String zone = s.getMapper(AnalyticsMapper.class).timeZone(tenantId);
-        if (zone == null || zone.isBlank()) {
-            return UTC;
-        }
-        try {
-            return ZoneId.of(zone);
-        } catch (DateTimeException e) {
-            return UTC;
-        }
+        return LocalDays.zone(s.getMapper(AnalyticsMapper.class).timeZone(tenantId));
     }
 }

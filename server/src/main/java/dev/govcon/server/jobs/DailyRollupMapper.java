@@ -2,20 +2,32 @@ package dev.govcon.server.jobs;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
+import java.util.UUID;
 
 import org.apache.ibatis.annotations.Param;
 
 import dev.govcon.server.db.Mapper;
 
-/** Folds run_rollups_hourly into run_rollups_daily, one UTC day per statement. */
+/** Folds run_rollups_hourly into run_rollups_daily by the tenant's local day (see DailyRollupJob). */
 public interface DailyRollupMapper extends Mapper {
 
-    /** The earliest hour in run_rollups_hourly, or null when it is empty. */
-    Instant oldestHour();
+    /** Every tenant with its zone and the state of its daily rows. */
+    List<TenantToFold> tenants();
 
-    /** Upserts the day's groups from its 24 hours; returns the rows written. */
-    int foldDay(@Param("day") LocalDate day, @Param("from") Instant from, @Param("to") Instant to);
+    /** The tenant's earliest rollup hour, or null before its first run. */
+    Instant oldestHour(@Param("tenantId") UUID tenantId);
 
-    /** Removes daily groups that no longer have any hourly row that day. */
-    int deleteVanished(@Param("day") LocalDate day, @Param("from") Instant from, @Param("to") Instant to);
+    List<DirtyMark> dirtyMarks(@Param("tenantId") UUID tenantId);
+
+    void deleteMarks(@Param("tenantId") UUID tenantId, @Param("ids") List<Long> markIds);
+
+    /** Removes the tenant's daily rows of [from, to) (all of them when both are null). */
+    int deleteDays(@Param("tenantId") UUID tenantId, @Param("from") LocalDate from, @Param("to") LocalDate to);
+
+    /** Inserts the daily rows of the hours [fromHour, toHour), each under the local day of its start. */
+    int foldDays(@Param("tenantId") UUID tenantId, @Param("zone") String zone, @Param("fromHour") Instant fromHour,
+                 @Param("toHour") Instant toHour);
+
+    void saveState(@Param("tenantId") UUID tenantId, @Param("zone") String zone, @Param("until") LocalDate until);
 }

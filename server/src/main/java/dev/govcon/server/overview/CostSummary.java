@@ -13,6 +13,7 @@ import org.apache.ibatis.session.SqlSession;
 
 import dev.govcon.proto.v1.GetCostSummaryResponse;
 import dev.govcon.server.auth.Principal;
+import dev.govcon.server.analytics.RollupPlan;
 import dev.govcon.server.db.Database;
 import dev.govcon.server.policies.LimitUsages;
 import dev.govcon.server.policies.PolicyLimitRow;
@@ -21,7 +22,7 @@ import dev.govcon.server.wire.Times;
 /**
  * GetCostSummary: spend today and this month (calendar day and month in the tenant's time
  * zone), the month-end forecast ({@link MonthEndForecast}), and the tightest tenant-wide
- * monthly spend limit. Spend is read from the hourly rollups; only when a boundary does not
+ * monthly spend limit. Spend is read from the rollups (whole folded days from the daily ones); only when a boundary does not
  * fall on a whole UTC hour (a zone such as Asia/Kolkata) is the part of that one hour after
  * the boundary read from run records, so the figures are exact in every zone.
  */
@@ -44,8 +45,8 @@ final class CostSummary {
             Instant dayStart = today.atStartOfDay(zone).toInstant();
             Instant monthStart = firstOfMonth.atStartOfDay(zone).toInstant();
             Instant monthEnd = firstOfMonth.plusMonths(1).atStartOfDay(zone).toInstant();
-            long todaySpend = spendSince(s, tenantId, dayStart);
-            long monthToDate = spendSince(s, tenantId, monthStart);
+            long todaySpend = spendSince(s, tenantId, zone, dayStart);
+            long monthToDate = spendSince(s, tenantId, zone, monthStart);
             MonthEndForecast.Result forecast = MonthEndForecast.of(s, tenantId, zone, today, monthToDate, todaySpend);
 
             GetCostSummaryResponse.Builder out = GetCostSummaryResponse.newBuilder()
@@ -69,7 +70,7 @@ final class CostSummary {
     }
 
     /** Spend of runs ending at or after {@code from}. */
-    static long spendSince(SqlSession s, UUID tenantId, Instant from) {
+    static long spendSince(SqlSession s, UUID tenantId, ZoneId zone, Instant from) {
         OverviewMapper m = s.getMapper(OverviewMapper.class);
         Instant firstWholeHour = from.truncatedTo(ChronoUnit.HOURS);
         long partial = 0;
@@ -77,7 +78,10 @@ final class CostSummary {
             firstWholeHour = firstWholeHour.plus(1, ChronoUnit.HOURS);
             partial = m.recordTotals(tenantId, from, firstWholeHour).costMicros();
         }
-        return partial + m.rollupTotals(tenantId, firstWholeHour, null).costMicros();
+        // No upper bound: every hour from there on (from is at most a month ago).
+        Instant end = firstWholeHour.plus(java.time.Duration.ofDays(400));
+        RollupPlan plan = RollupPlan.forTenant(s, tenantId, firstWholeHour, end, zone);
+        return partial + m.rollupTotals(tenantId, plan).costMicros();
     }
 
     /** ACTIVE SPEND_PER_MONTH limits with no scope: the smallest amount (then the oldest). */

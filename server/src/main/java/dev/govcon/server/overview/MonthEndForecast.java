@@ -9,6 +9,8 @@ import java.util.UUID;
 
 import org.apache.ibatis.session.SqlSession;
 
+import dev.govcon.server.analytics.RollupPlan;
+import dev.govcon.server.jobs.LocalDays;
 import dev.govcon.server.stats.Forecast;
 
 /**
@@ -39,8 +41,8 @@ final class MonthEndForecast {
         LocalDate historyStart = today.minusDays(HISTORY_DAYS);
         Map<LocalDate, Long> spent = new HashMap<>();
         s.getMapper(OverviewMapper.class)
-                .dailySpend(tenantId, historyStart.atStartOfDay(zone).toInstant(), today.atStartOfDay(zone).toInstant(),
-                            zone.getId())
+                .dailySpend(tenantId, RollupPlan.forTenant(s, tenantId, LocalDays.firstHour(historyStart, zone),
+                                                           LocalDays.firstHour(today, zone), zone), zone.getId())
                 .forEach(d -> spent.merge(d.day(), d.costMicros(), Long::sum));
         LocalDate first = spent.entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey)
                 .filter(d -> !d.isBefore(historyStart) && d.isBefore(today))

@@ -6,26 +6,27 @@ import java.util.UUID;
 
 import org.apache.ibatis.annotations.Param;
 
+import dev.govcon.server.analytics.RollupPlan;
 import dev.govcon.server.db.Mapper;
 import dev.govcon.server.policies.PolicyLimitRow;
 
 /**
- * The overview's reads over other domains' tables. Aggregates of runs come from
- * {@code run_rollups_hourly}; everything else from small tables through tenant-first indexes.
+ * The overview's reads over other domains' tables. Aggregates of runs come from the rollups
+ * (whole folded days daily, the rest hourly: {@link RollupPlan}); everything else from small tables through tenant-first indexes.
  */
 public interface OverviewMapper extends Mapper {
 
     // ---- Runs and spend ----
 
-    /** Finished runs counted in the rollup hours [from, to); {@code to} null = no bound. */
-    RunTotals rollupTotals(@Param("tenantId") UUID tenantId, @Param("from") Instant from, @Param("to") Instant to);
+    /** Finished runs counted in the rollup hours of {@code plan} (hourly and daily rows). */
+    RunTotals rollupTotals(@Param("tenantId") UUID tenantId, @Param("plan") RollupPlan plan);
 
     /** Finished runs ending in [from, to), from run records: only for less than an hour. */
     RunTotals recordTotals(@Param("tenantId") UUID tenantId, @Param("from") Instant from, @Param("to") Instant to);
 
-    /** Spend per tenant-zone day of the rollup hours in [from, to), oldest first. */
-    List<DaySpend> dailySpend(@Param("tenantId") UUID tenantId, @Param("from") Instant from,
-                              @Param("to") Instant to, @Param("zone") String zone);
+    /** Spend per tenant-zone day of the rollup hours of {@code plan}, oldest first. */
+    List<DaySpend> dailySpend(@Param("tenantId") UUID tenantId, @Param("plan") RollupPlan plan,
+                              @Param("zone") String zone);
 
     /**
      * Every count of the highlights in one statement (one round trip): runs of the rollup hours

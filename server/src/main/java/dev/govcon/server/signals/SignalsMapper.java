@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import org.apache.ibatis.annotations.Param;
 
+import dev.govcon.server.analytics.RollupPlan;
 import dev.govcon.server.db.Mapper;
 
 /** Detection's reads of the rollups and limits, and the signals, predictions and anomalies it keeps. */
@@ -52,5 +53,5 @@ public interface SignalsMapper extends Mapper {
 
     List<AnomalyRow> listAnomalies(@Param("tenantId") UUID tenantId, @Param("f") AnomalyFilter f);
 
-    long monthToDate(@Param("tenantId") UUID tenantId, @Param("from") Instant from, @Param("to") Instant to);
+    long monthToDate(@Param("tenantId") UUID tenantId, @Param("plan") RollupPlan plan);
 }

@@ -25,6 +25,7 @@ import dev.govcon.proto.v1.SignalType;
 import dev.govcon.server.activity.ActivityReads;
 import dev.govcon.server.activity.TimeWindow;
 import dev.govcon.server.auth.Principal;
+import dev.govcon.server.analytics.RollupPlan;
 import dev.govcon.server.db.Database;
 import dev.govcon.server.errors.Errors;
 import dev.govcon.server.errors.Validate;
@@ -98,6 +99,12 @@ public final class SignalsReads {
      * The latest month-end prediction about this month, month-to-date spend from the rollups,
      * and the current predictions of limits due to run out before their window ends.
      */
+    /** The first rollup hour starting at or after {@code at}. */
+    private static Instant wholeHourFrom(Instant at) {
+        Instant hour = at.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        return hour.equals(at) ? hour : hour.plus(java.time.Duration.ofHours(1));
+    }
+
     public GetPredictionsSummaryResponse summary(Principal caller) {
         Instant now = clock.instant();
         return database.read(s -> {
@@ -107,7 +114,8 @@ public final class SignalsReads {
             List<PredictionRow> current = m.listPredictions(caller.tenantId(),
                     new PredictionFilter(false, now, null, null, null, null, null, null, Page.MAX_SIZE));
             GetPredictionsSummaryResponse.Builder out = GetPredictionsSummaryResponse.newBuilder()
-                    .setMonthToDateMicros(m.monthToDate(caller.tenantId(), month.start(), now))
+                    .setMonthToDateMicros(m.monthToDate(caller.tenantId(), RollupPlan.forTenant(
+                            s, caller.tenantId(), wholeHourFrom(month.start()), wholeHourFrom(now), zone)))
                     .setAsOf(Times.ts(now));
             current.stream().filter(p -> p.kind().equals("MONTH_END_SPEND")).findFirst()
                     .ifPresent(p -> out.setMonthEndSpend(SignalProtos.prediction(p)));

@@ -11,6 +11,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,24 +23,26 @@ import org.junit.jupiter.api.Test;
 import dev.govcon.server.testing.MutableClock;
 
 /**
- * rollup-daily: each closed UTC day of run_rollups_daily equals the sum of that day's
- * run_rollups_hourly rows, the open day is left alone, and running it again changes nothing.
+ * rollup-daily: each local day (in the tenant's zone; an hour belongs to the day of its start)
+ * of run_rollups_daily equals the sum of that day's run_rollups_hourly rows, days whose hours
+ * are not all before the fold horizon are left alone, running it again changes nothing, and a
+ * dirty mark makes the next run refold its days and removes the mark.
  */
 class DailyRollupTest {
     static final String[] SUMS = {"runs", "input_tokens", "output_tokens", "cached_input_tokens",
                                   "cache_write_tokens", "reasoning_tokens", "cost_micros",
-                                  "cost_unknown_runs", "latency_ms_sum"};
+                                  "cost_unknown_runs", "latency_ms_sum", "retries"};
+    static final String ZONE = "Asia/Kolkata";
 
     @Test
-    void closedDaysEqualTheSumOfTheirHoursAndRerunsAreIdempotent() throws Exception {
-        UUID tenant = newTenant();
-        // "Now" is 05:30 UTC on day D; D-2 and D-1 are closed, D is open.
-        LocalDate d = LocalDate.of(2031, 3, 10).plusDays(new Random().nextInt(3000));
-        MutableClock clock = new MutableClock(d.atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
-                                                     .plus(Duration.ofMinutes(330)));
+    void localDaysEqualTheSumOfTheirHoursAndRerunsAreIdempotent() throws Exception {
+        UUID tenant = newTenant(ZONE);
+        // "Now" is 05:30 UTC on day D; hours before D-2 00:00 UTC are final.
+        LocalDate d = LocalDate.now(ZoneOffset.UTC);
+        MutableClock clock = new MutableClock(d.atStartOfDay(ZoneOffset.UTC).toInstant().plus(Duration.ofMinutes(330)));
         Random random = new Random(42);
-        for (LocalDate day : List.of(d.minusDays(2), d.minusDays(1), d)) {
-            for (int hour = 0; hour < 24; hour += 1 + random.nextInt(4)) {
+        for (LocalDate day = d.minusDays(6); !day.isAfter(d); day = day.plusDays(1)) {
+            for (int hour = 0; hour < 24; hour += 1 + random.nextInt(3)) {
                 for (String model : List.of("gpt-4o", "claude-sonnet")) {
                     for (String status : List.of("SUCCEEDED", "FAILED")) {
                         if (random.nextInt(4) > 0) {
@@ -49,33 +52,38 @@ class DailyRollupTest {
                 }
             }
         }
+        // Kolkata is UTC+5:30: D-2 00:00 UTC is 05:30 on local D-2, so local days before D-2 are folded.
+        LocalDate until = d.minusDays(2);
 
         try (JobScheduler s = TestJobs.scheduler(clock, "rollup-test", new DailyRollupJob())) {
             JobRunResult first = s.runNow("rollup-daily");
             assertThat(first.outcome()).isEqualTo(RunOutcome.SUCCEEDED);
-            assertThat(first.items()).isGreaterThanOrEqualTo(countGroups(tenant, d.minusDays(2), d));
-            assertThat(daily(tenant)).isEqualTo(summedHourly(tenant, d));
-            assertThat(daily(tenant)).isNotEmpty()
-                    .allSatisfy(r -> assertThat(r.get(1)).isNotEqualTo(d.toString())); // open day not folded
+            assertThat(daily(tenant)).isNotEmpty().isEqualTo(summedHourly(tenant, until));
+            assertThat(query("SELECT time_zone || ' ' || folded_until FROM rollup_daily_state WHERE tenant_id = '"
+                             + tenant + "'")).containsExactly(List.of(ZONE + " " + until));
+            // 00:00 UTC is 05:30 in Kolkata, so the oldest hours (D-6, from 00:00 UTC) are on local D-6,
+            // and the hour from 19:00 UTC (00:30 local) on the next local day.
+            assertThat(daily(tenant).get(0).get(1)).isEqualTo(d.minusDays(6).toString());
 
             String before = daily(tenant).toString();
             clock.advance(Duration.ofMinutes(10));
-            JobRunResult again = s.runNow("rollup-daily");
-            assertThat(again.outcome()).isEqualTo(RunOutcome.SUCCEEDED);
+            assertThat(s.runNow("rollup-daily").outcome()).isEqualTo(RunOutcome.SUCCEEDED);
             assertThat(daily(tenant).toString()).isEqualTo(before);
-            assertThat(dailyOf(tenant).size()).isEqualTo(countGroups(tenant, d.minusDays(2), d));
 
-            // A late run lands in yesterday's hours: the next run picks it up.
-            insertHourly(tenant, d.minusDays(1), 23, "late-model", "TIMED_OUT", random);
+            // A late run lands in a folded day, with its dirty mark (as ingestion writes them).
+            insertHourly(tenant, d.minusDays(4), 20, "late-model", "TIMED_OUT", random);
+            exec("INSERT INTO rollup_dirty_days (tenant_id, utc_day) VALUES ('" + tenant + "', '" + d.minusDays(4) + "')");
             clock.advance(Duration.ofMinutes(10));
             assertThat(s.runNow("rollup-daily").items()).isGreaterThanOrEqualTo(1);
-            assertThat(daily(tenant)).isEqualTo(summedHourly(tenant, d));
+            assertThat(daily(tenant)).isEqualTo(summedHourly(tenant, until));
+            assertThat(daily(tenant)).anySatisfy(r -> assertThat(r.get(2)).isEqualTo("late-model"));
+            assertThat(query("SELECT 1 FROM rollup_dirty_days WHERE tenant_id = '" + tenant + "'")).isEmpty();
 
-            // Midnight passes: day D closes and is folded too.
+            // Midnight passes: one more local day becomes final and is folded.
             clock.advance(Duration.ofDays(1));
             s.runNow("rollup-daily");
-            assertThat(daily(tenant)).isEqualTo(summedHourly(tenant, d.plusDays(1)));
-            assertThat(daily(tenant)).anySatisfy(r -> assertThat(r.get(1)).isEqualTo(d.toString()));
+            assertThat(daily(tenant)).isEqualTo(summedHourly(tenant, until.plusDays(1)));
+            assertThat(daily(tenant)).anySatisfy(r -> assertThat(r.get(1)).isEqualTo(until.toString()));
         }
     }
 
@@ -94,9 +102,9 @@ class DailyRollupTest {
 
     // --- helpers: plain SQL, so the test does not trust the code under test ---
 
-    static UUID newTenant() throws SQLException {
+    static UUID newTenant(String zone) throws SQLException {
         UUID id = UUID.randomUUID();
-        exec("INSERT INTO tenants (tenant_id, name) VALUES ('" + id + "', 'rollup test')");
+        exec("INSERT INTO tenants (tenant_id, name, time_zone) VALUES ('" + id + "', 'rollup test', '" + zone + "')");
         return id;
     }
 
@@ -107,7 +115,7 @@ class DailyRollupTest {
                      "INSERT INTO run_rollups_hourly (tenant_id, hour, model, provider, feature, environment,"
                      + " status, runs, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens,"
                      + " reasoning_tokens, cost_micros, cost_unknown_runs, latency_ms_sum, latency_ms_max,"
-                     + " latency_histogram) VALUES (?, ?, ?, 'prov', 'feat', 'default', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                     + " retries, latency_histogram) VALUES (?, ?, ?, 'prov', 'feat', 'default', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setObject(1, tenant);
             ps.setTimestamp(2, Timestamp.from(day.atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
                                                   .plus(Duration.ofHours(hour))));
@@ -117,12 +125,13 @@ class DailyRollupTest {
                 ps.setLong(i, r.nextInt(100_000));
             }
             ps.setLong(14, r.nextInt(60_000));
+            ps.setLong(15, r.nextInt(5));
             Long[] histogram = new Long[17];
             for (int i = 0; i < histogram.length; i++) {
                 histogram[i] = (long) r.nextInt(50);
             }
             Array array = c.createArrayOf("bigint", histogram);
-            ps.setArray(15, array);
+            ps.setArray(16, array);
             ps.executeUpdate();
             c.commit();
         }
@@ -140,8 +149,8 @@ class DailyRollupTest {
                      + " ORDER BY day, model, provider, feature, environment, status");
     }
 
-    /** What the daily rows should be: a direct aggregate of the closed days' hourly rows. */
-    static List<List<String>> summedHourly(UUID tenant, LocalDate today) throws SQLException {
+    /** What the daily rows should be: a direct aggregate of the hourly rows of local days before {@code until}. */
+    static List<List<String>> summedHourly(UUID tenant, LocalDate until) throws SQLException {
         StringBuilder sums = new StringBuilder();
         for (String col : SUMS) {
             sums.append("sum(").append(col).append(")::text, ");
@@ -151,20 +160,13 @@ class DailyRollupTest {
                      + sums + "max(latency_ms_max)::text,"
                      + " (SELECT array_agg(s ORDER BY i)::text FROM (SELECT i, sum(v)::bigint AS s"
                      + "    FROM run_rollups_hourly h2, unnest(h2.latency_histogram) WITH ORDINALITY AS u(v, i)"
-                     + "   WHERE h2.tenant_id = h.tenant_id AND (h2.hour AT TIME ZONE 'UTC')::date = day"
+                     + "   WHERE h2.tenant_id = h.tenant_id AND (h2.hour AT TIME ZONE '" + ZONE + "')::date = day"
                      + "     AND h2.model = h.model AND h2.provider = h.provider AND h2.feature = h.feature"
                      + "     AND h2.environment = h.environment AND h2.status = h.status GROUP BY i) x)"
-                     + " FROM (SELECT *, (hour AT TIME ZONE 'UTC')::date AS day FROM run_rollups_hourly) h"
-                     + " WHERE tenant_id = '" + tenant + "' AND day < DATE '" + today + "'"
+                     + " FROM (SELECT *, (hour AT TIME ZONE '" + ZONE + "')::date AS day FROM run_rollups_hourly) h"
+                     + " WHERE tenant_id = '" + tenant + "' AND day < DATE '" + until + "'"
                      + " GROUP BY tenant_id, day, model, provider, feature, environment, status"
                      + " ORDER BY day, model, provider, feature, environment, status");
-    }
-
-    static long countGroups(UUID tenant, LocalDate from, LocalDate to) throws SQLException {
-        return Long.parseLong(query("SELECT count(DISTINCT ((hour AT TIME ZONE 'UTC')::date, model, provider,"
-                                    + " feature, environment, status))::text FROM run_rollups_hourly"
-                                    + " WHERE tenant_id = '" + tenant + "' AND hour >= '" + from + "T00:00:00Z'"
-                                    + " AND hour < '" + to + "T00:00:00Z'").get(0).get(0));
     }
 
     static List<List<String>> query(String sql) throws SQLException {

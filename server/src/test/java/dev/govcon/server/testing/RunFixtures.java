@@ -65,7 +65,8 @@ public final class RunFixtures {
                SELECT tenant_id, hour, model, provider, feature, environment, status,
                       count(*), sum(input_tokens), sum(output_tokens), sum(cached_input_tokens),
                       sum(cache_write_tokens), sum(reasoning_tokens), sum(cost_micros),
-                      count(*) FILTER (WHERE cost_unknown), sum(latency_ms), max(latency_ms), %s
+                      count(*) FILTER (WHERE cost_unknown), sum(latency_ms), max(latency_ms), %s,
+                      count(*) FILTER (WHERE retry_of_run_id <> '')
                FROM (SELECT r.*, date_trunc('hour', r.end_time) AS hour, width_bucket(r.latency_ms, %s) AS bucket
                      FROM llm_run_records r WHERE r.tenant_id = ?) r
                GROUP BY tenant_id, hour, model, provider, feature, environment, status

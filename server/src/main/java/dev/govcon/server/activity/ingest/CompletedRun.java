@@ -15,5 +15,6 @@ record CompletedRun(UUID tenantId, String runId, String model, String provider,
                     long outputTokens, long cachedInputTokens, long cacheWriteTokens,
                     long reasoningTokens, long costMicros, CostSource costSource, boolean costUnknown,
                     Long latencyMs, String error, String metadataJson, String reservationId,
-                    UUID apiKeyId, Instant receivedAt, byte[] contentHash) {
+                    UUID apiKeyId, Instant receivedAt, byte[] contentHash,
+                    String retryOfRunId) {
 }

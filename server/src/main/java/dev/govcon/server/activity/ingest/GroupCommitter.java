@@ -1,9 +1,15 @@
 package dev.govcon.server.activity.ingest;
 
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -12,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.govcon.server.db.Database;
+import dev.govcon.server.jobs.RollupHorizons;
 import io.grpc.Status;
 
 /**
@@ -21,6 +28,10 @@ import io.grpc.Status;
  * {@link StagingTable}). Under load, groups grow by themselves; alone, a run is written at
  * once. Each caller's future completes only after the commit, so an acknowledged run is
  * durable.
+ *
+ * <p>A run that ends before {@link RollupHorizons#lateBefore} may belong to a day the daily
+ * rollup job already folded: the group also marks its (tenant, UTC day) dirty, once per group,
+ * in the same transaction (see {@code DailyRollupJob}). Current runs cost nothing extra.
  */
 final class GroupCommitter implements AutoCloseable {
     static final int MAX_GROUP_ROWS = 5000;
@@ -32,6 +43,7 @@ final class GroupCommitter implements AutoCloseable {
     }
 
     private final Database database;
+    private final Clock clock;
     private final StagingTable staging = new StagingTable();
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final List<Thread> writers = new ArrayList<>();
@@ -41,8 +53,9 @@ final class GroupCommitter implements AutoCloseable {
      * @param writerCount concurrent writers: while one commits, others gather and write the
      *                    next groups, so the database works on several groups at once
      */
-    GroupCommitter(Database database, int writerCount) {
+    GroupCommitter(Database database, Clock clock, int writerCount) {
         this.database = database;
+        this.clock = clock;
         for (int i = 0; i < writerCount; i++) {
             Thread writer = new Thread(this::run, "govcon-group-commit-" + i);
             writer.setDaemon(true);
@@ -110,6 +123,7 @@ final class GroupCommitter implements AutoCloseable {
         List<CompletedRun> all = new ArrayList<>();
         group.forEach(p -> all.addAll(p.runs()));
         rows.encode(all);
+        List<DirtyDay> late = lateDays(all);
         // By place in the group: the content hash of the record a run already had; null if written.
         byte[][] existing = null;
         for (int attempt = 1; ; attempt++) {
@@ -118,6 +132,9 @@ final class GroupCommitter implements AutoCloseable {
                     staging.copy(s, rows);
                     IngestMapper mapper = s.getMapper(IngestMapper.class);
                     int written = mapper.recordStaged();
+                    if (!late.isEmpty()) {
+                        mapper.markDirtyDays(late);
+                    }
                     if (written == all.size()) {
                         return null;
                     }
@@ -151,6 +168,21 @@ final class GroupCommitter implements AutoCloseable {
             }
             p.done().complete(outcomes);
         }
+    }
+
+    /** The distinct (tenant, UTC day) of the group's late runs; usually none. */
+    private List<DirtyDay> lateDays(List<CompletedRun> runs) {
+        Instant lateBefore = RollupHorizons.lateBefore(clock.instant());
+        Set<DirtyDay> days = null;
+        for (CompletedRun r : runs) {
+            if (r.endTime().isBefore(lateBefore)) {
+                if (days == null) {
+                    days = new LinkedHashSet<>();
+                }
+                days.add(new DirtyDay(r.tenantId(), LocalDate.ofInstant(r.endTime(), ZoneOffset.UTC)));
+            }
+        }
+        return days == null ? List.of() : new ArrayList<>(days);
     }
 
     private static boolean retryable(Throwable e) {

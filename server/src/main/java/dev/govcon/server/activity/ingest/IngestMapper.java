@@ -20,6 +20,9 @@ interface IngestMapper extends Mapper {
      */
     int recordStaged();
 
+    /** Marks days that may have been folded into daily rollups as dirty (see DailyRollupJob). */
+    void markDirtyDays(@Param("days") List<DirtyDay> days);
+
     /** The staged completions that were not written, each with its run's recorded content hash. */
     List<StagedRecord> findStagedRecorded();
 

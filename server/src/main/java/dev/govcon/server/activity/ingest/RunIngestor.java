@@ -62,17 +62,17 @@ public final class RunIngestor implements AutoCloseable {
         this.clock = clock;
         this.prices = prices;
         this.reads = new ActivityReads(database, clock);
-        this.committer = new GroupCommitter(database, WRITERS);
+        this.committer = new GroupCommitter(database, clock, WRITERS);
     }
 
     public StartRunResponse start(Principal caller, Run run) {
         Instant now = clock.instant();
         String runId = RunValidation.runId("run.run_id", run.getRunId());
-        RunValidation.start("run", run, now);
+        RunValidation.start("run", run, runId, now);
         StartedRun started = new StartedRun(caller.tenantId(), runId, run.getModel(), run.getProvider(),
                 run.getFeature(), run.getEndUser(), run.getIntegrationId(), environment(run),
                 run.hasStartTime() ? Times.instant(run.getStartTime()) : now, json(run.getMetadataMap()),
-                run.getReservationId(), caller.keyId());
+                run.getReservationId(), caller.keyId(), run.getRetryOfRunId());
         int inserted = database.inTransaction(s -> s.getMapper(IngestMapper.class).startRun(started));
         Run stored = run.toBuilder().setRunId(runId).setStatus(RunStatus.RUNNING)
                 .setEnvironment(started.environment()).setStartTime(Times.ts(started.startTime()))
@@ -86,7 +86,7 @@ public final class RunIngestor implements AutoCloseable {
             throw Errors.invalid("run.run_id", "differs from the run id of the path");
         }
         Instant now = clock.instant();
-        RunValidation.completion("run", run, now);
+        RunValidation.completion("run", run, runId, now);
         CompletedRun prepared = prepare(caller, runId, run, now);
         GroupCommitter.Outcome outcome = await(commit(List.of(prepared))).get(0);
         if (outcome == GroupCommitter.Outcome.CONTRADICTS) {
@@ -113,7 +113,7 @@ public final class RunIngestor implements AutoCloseable {
             String field = "runs[" + i + "]";
             Run run = runs.get(i);
             String runId = RunValidation.runId(field + ".run_id", run.getRunId());
-            RunValidation.completion(field, run, now);
+            RunValidation.completion(field, run, runId, now);
             prepared.add(prepare(caller, runId, run, now));
         }
         return summarize(prepared, await(commit(prepared)), List.of());
@@ -131,7 +131,7 @@ public final class RunIngestor implements AutoCloseable {
             Run run = runs.get(i);
             try {
                 String runId = RunValidation.runId("runs[" + i + "].run_id", run.getRunId());
-                RunValidation.completion("runs[" + i + "]", run, now);
+                RunValidation.completion("runs[" + i + "]", run, runId, now);
                 prepared.add(prepare(caller, runId, run, now));
             } catch (StatusRuntimeException e) {
                 rejected.add(RunAck.newBuilder().setRunId(run.getRunId()).setOutcome(RunAckOutcome.RUN_ACK_REJECTED)
@@ -215,7 +215,7 @@ public final class RunIngestor implements AutoCloseable {
                 run.getCachedInputTokens(), run.getCacheWriteTokens(), run.getReasoningTokens(), cost, source,
                 unknown, run.getLatencyMs() > 0 ? run.getLatencyMs() : null, run.getError(),
                 json(run.getMetadataMap()), run.getReservationId(), caller.keyId(), now,
-                ContentHash.of(run, runId));
+                ContentHash.of(run, runId), run.getRetryOfRunId());
     }
 
     private static RecordRunsResponse summarize(List<CompletedRun> prepared, List<GroupCommitter.Outcome> outcomes,

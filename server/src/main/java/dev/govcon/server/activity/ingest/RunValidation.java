@@ -26,8 +26,17 @@ final class RunValidation {
         return value;
     }
 
-    /** Fields a start and a completion share. */
-    static void common(String field, Run run, Instant now) {
+    /** Fields a start and a completion share; {@code runId} is the run's own (validated) id. */
+    static void common(String field, Run run, String runId, Instant now) {
+        String retryOf = run.getRetryOfRunId();
+        if (!retryOf.isEmpty()) {
+            if (!RunLimits.validRunId(retryOf)) {
+                throw Errors.invalid(field + ".retry_of_run_id", "must be 1-128 characters of A-Z a-z 0-9 . _ : -");
+            }
+            if (retryOf.equals(runId)) {
+                throw Errors.invalid(field + ".retry_of_run_id", "names the run itself; a retry is a new run_id");
+            }
+        }
         label(field, ".model", run.getModel());
         label(field, ".provider", run.getProvider());
         label(field, ".feature", run.getFeature());
@@ -52,8 +61,8 @@ final class RunValidation {
         }
     }
 
-    static void start(String field, Run run, Instant now) {
-        common(field, run, now);
+    static void start(String field, Run run, String runId, Instant now) {
+        common(field, run, runId, now);
         if (run.getStatus() != RunStatus.RUN_STATUS_UNSPECIFIED && run.getStatus() != RunStatus.RUNNING) {
             throw Errors.invalid(field + ".status", "a started run is RUNNING; report the outcome with complete");
         }
@@ -62,8 +71,8 @@ final class RunValidation {
         }
     }
 
-    static void completion(String field, Run run, Instant now) {
-        common(field, run, now);
+    static void completion(String field, Run run, String runId, Instant now) {
+        common(field, run, runId, now);
         if (run.getModel().isEmpty()) {
             throw Errors.invalid(field + ".model", "is required");
         }

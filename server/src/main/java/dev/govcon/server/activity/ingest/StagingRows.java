@@ -16,7 +16,7 @@ import java.util.UUID;
 final class StagingRows {
     private static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0,
                                           0, 0, 0, 0, 0, 0, 0, 0};
-    private static final short COLUMNS = 27;
+    private static final short COLUMNS = 28;
     /** timestamptz counts microseconds from 2000-01-01T00:00:00Z. */
     private static final long POSTGRES_EPOCH_SECONDS = 946_684_800L;
 
@@ -61,6 +61,7 @@ final class StagingRows {
             uuidField(r.apiKeyId());
             timeField(r.receivedAt());
             bytesField(r.contentHash());
+            textField(r.retryOfRunId());
         }
         short16((short) -1);
         return this;

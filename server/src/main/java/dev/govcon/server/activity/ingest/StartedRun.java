@@ -5,5 +5,6 @@ import java.util.UUID;
 
 record StartedRun(UUID tenantId, String runId, String model, String provider, String feature,
                   String endUser, String integrationId, String environment, Instant startTime,
-                  String metadataJson, String reservationId, UUID apiKeyId) {
+                  String metadataJson, String reservationId, UUID apiKeyId,
+                  String retryOfRunId) {
 }

@@ -1,0 +1,8 @@
+package dev.govcon.server.jobs;
+
+import java.time.LocalDate;
+import java.util.UUID;
+
+/** A tenant as the daily fold sees it: its zone now, and the state of its daily rows (null: none). */
+record TenantToFold(UUID tenantId, String zone, String foldedZone, LocalDate foldedUntil) {
+}
