@@ -39,6 +39,14 @@ public interface GuardMapper extends Mapper {
 
     int reclaimDeadReplicas(@Param("seconds") long seconds);
 
+    /** Adds each row's checks to its hourly row (created at zero), never overwriting a count; returns rows. */
+    default int addCheckCounts(List<CheckCountRow> rows) {
+        return rows.isEmpty() ? 0 : addCheckCountColumns(CheckCountColumns.of(rows));
+    }
+
+    /** The statement behind {@link #addCheckCounts}. */
+    int addCheckCountColumns(@Param("c") CheckCountColumns columns);
+
     record RuleRow(UUID ruleId, String name, String ruleType, String enforcement, String scopeFeature,
                    String scopeModel, String scopeEndUser, String scopeApiKeyId, String scopeProvider,
                    String scopeEnvironment, String action, String modelsJson, String providersJson,
