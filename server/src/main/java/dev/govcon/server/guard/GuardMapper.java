@@ -8,7 +8,7 @@ import org.apache.ibatis.annotations.Param;
 
 import dev.govcon.server.db.Mapper;
 
-/** The guard's reads of active controls and its writes to the budget ledger. */
+/** The guard's reads of active controls and its writes to the budget ledger and check counts. */
 public interface GuardMapper extends Mapper {
 
     String tenantTimeZone(@Param("tenantId") UUID tenantId);
