@@ -243,6 +243,20 @@ class GuardCheckCountsTest {
     }
 
     @Test
+    void aServerShuttingDownWritesWhatItCounted() throws SQLException {
+        Tenant late = one.newTenant("Check Counts Shutdown");
+        UUID rule = TestControls.rule(one.database, late.id(), "MODEL_DENY_LIST").texts("models", "gpt-3").insert();
+        try (RunningServer three = RunningServer.start(TestDatabase.shared(), clock);
+             GovconClient c = three.grpc(late.ownerKey())) {
+            c.runtime().checkGuard(call("chat", "gpt-4o"));
+            c.runtime().checkGuard(call("chat", "gpt-4o"));
+        }
+        Instant hour = clock.instant().truncatedTo(ChronoUnit.HOURS);
+        assertThat(storedChecks(late, hour, rule, "gpt-4o", "chat")).isEqualTo(2);
+        assertThat(storedChecks(late, hour, CheckCounter.EVERY_CHECK, "gpt-4o", "chat")).isEqualTo(2);
+    }
+
+    @Test
     void aWindowReachingBackBeforeCountingBeganIsNotRecorded() throws SQLException {
         Tenant old = one.newTenant("Check Counts Old");
         Instant since = Times.instant(usage(old, window()).getChecksRecordedSince());
