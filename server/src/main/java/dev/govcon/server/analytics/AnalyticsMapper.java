@@ -38,6 +38,18 @@ interface AnalyticsMapper extends Mapper {
                          @Param("end") Instant end, @Param("f") RollupFilter f, @Param("zone") String zone,
                          @Param("unit") String unit, @Param("controlId") UUID controlId);
 
+    /**
+     * Guard checks of [start, end) on the filtered scope per control and bucket; the rows of
+     * {@link CheckRow#EVERY_CHECK} count every check. {@code controlId} keeps that control's rows
+     * and every-check rows.
+     */
+    List<CheckRow> checks(@Param("tenantId") UUID tenantId, @Param("start") Instant start,
+                          @Param("end") Instant end, @Param("f") RollupFilter f, @Param("zone") String zone,
+                          @Param("unit") String unit, @Param("controlId") UUID controlId);
+
+    /** When the guard began counting checks, and when the tenant was created. */
+    CheckCounting checkCounting(@Param("tenantId") UUID tenantId);
+
     /** Every rule and limit of the tenant (any status), with its scope and creation time. */
     List<ControlRow> controls(@Param("tenantId") UUID tenantId, @Param("controlId") UUID controlId);
 

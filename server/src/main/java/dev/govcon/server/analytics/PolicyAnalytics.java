@@ -39,8 +39,9 @@ import dev.govcon.server.wire.Times;
  * {@code limit_violations} by its (tenant, time) and (tenant, control, time) indexes, and the
  * audit ledger), and the trend of coverage (from the hourly rollups).
  *
- * <p>Guard checks are not stored per call (the guard's hot path writes only WARN/DENY/LOG
- * outcomes), so usage reports {@code checks_recorded = false} and zero checks.
+ * <p>Checks come from {@code guard_check_counts_hourly}, which the guard fills from in-memory
+ * counters since V13 ({@link CheckCounting}): a window reaching back before that reports
+ * {@code checks_recorded = false} with the checks counted since.
  */
 final class PolicyAnalytics {
     private final Database database;
@@ -60,6 +61,7 @@ final class PolicyAnalytics {
         final PolicyKind kind;
         String name;
         final Map<Instant, long[]> points = new LinkedHashMap<>();
+        long checks;
         long warnings;
         long denials;
         long logged;
@@ -68,11 +70,11 @@ final class PolicyAnalytics {
             this.controlId = controlId;
             this.kind = kind;
             this.name = name;
-            buckets.forEach(b -> points.put(b, new long[3]));
+            buckets.forEach(b -> points.put(b, new long[4]));
         }
 
         void add(Instant bucket, long w, long d, long l) {
-            long[] p = points.computeIfAbsent(bucket, b -> new long[3]);
+            long[] p = points.computeIfAbsent(bucket, b -> new long[4]);
             p[0] += w;
             p[1] += d;
             p[2] += l;
@@ -81,10 +83,15 @@ final class PolicyAnalytics {
             logged += l;
         }
 
+        void addChecks(Instant bucket, long n) {
+            points.computeIfAbsent(bucket, b -> new long[4])[3] += n;
+            checks += n;
+        }
+
         List<PolicyUsagePoint> protoPoints() {
             List<PolicyUsagePoint> out = new ArrayList<>();
             points.forEach((b, p) -> out.add(PolicyUsagePoint.newBuilder().setBucketStartTime(Times.ts(b))
-                    .setWarnings(p[0]).setDenials(p[1]).setLogged(p[2]).build()));
+                    .setChecks(p[3]).setWarnings(p[0]).setDenials(p[1]).setLogged(p[2]).build()));
             return out;
         }
     }
@@ -107,15 +114,27 @@ final class PolicyAnalytics {
                 u.add(r.bucket(), r.warnings(), r.denials(), r.logged());
                 totals.add(r.bucket(), r.warnings(), r.denials(), r.logged());
             }
+            for (CheckRow r : m.checks(caller.tenantId(), w.start(), w.end(), f, w.zone().getId(), w.unit(), controlId)) {
+                if (r.everyCheck()) {
+                    totals.addChecks(r.bucket(), r.checks());
+                    continue;
+                }
+                ControlRow c = controls.get(r.controlId());
+                byControl.computeIfAbsent(r.controlId(), id -> c == null
+                        ? new Usage(id, PolicyKind.POLICY_KIND_UNSPECIFIED, "", buckets)
+                        : new Usage(id, kind(c.controlKind()), c.name(), buckets)).addChecks(r.bucket(), r.checks());
+            }
+            CheckCounting counting = m.checkCounting(caller.tenantId());
             RankedPage<Usage> page = RankedPage.of(new ArrayList<>(byControl.values()), req.getPageSize(),
                                                    req.getPageToken(), u -> u.denials, u -> u.controlId.toString());
             GetPolicyUsageResponse.Builder out = GetPolicyUsageResponse.newBuilder().setGranularity(w.granularity())
-                    .setNextPageToken(page.nextPageToken()).setChecksRecorded(false)
+                    .setNextPageToken(page.nextPageToken()).setChecksRecorded(counting.covers(w.start()))
+                    .setChecksRecordedSince(Times.ts(counting.since())).setTotalChecks(totals.checks)
                     .setTotalWarnings(totals.warnings).setTotalDenials(totals.denials)
                     .addAllTotals(totals.protoPoints());
             for (Usage u : page.rows()) {
                 out.addControls(PolicyUsageSeries.newBuilder().setControlId(u.controlId.toString())
-                        .setControlName(u.name).setControlKind(u.kind).setWarnings(u.warnings)
+                        .setControlName(u.name).setControlKind(u.kind).setChecks(u.checks).setWarnings(u.warnings)
                         .setDenials(u.denials).setLogged(u.logged).addAllPoints(u.protoPoints()));
             }
             return out.build();

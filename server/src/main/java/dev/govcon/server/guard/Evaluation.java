@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import dev.govcon.proto.v1.GuardControlKind;
 import dev.govcon.proto.v1.GuardDecision;
@@ -46,6 +47,15 @@ final class Evaluation {
 
     List<GuardOutcome> outcomes() {
         return found.stream().map(Found::outcome).toList();
+    }
+
+    /** Every control the check applied to (whose scope matched), whatever its outcome. */
+    List<UUID> controlIds() {
+        List<UUID> out = new ArrayList<>(found.size());
+        for (Found f : found) {
+            out.add(f.rule() != null ? f.rule().id() : f.limit().id());
+        }
+        return out;
     }
 
     List<GuardLimitBudget> budgets() {

@@ -8,7 +8,7 @@ import org.apache.ibatis.annotations.Param;
 
 import dev.govcon.server.db.Mapper;
 
-/** The guard's reads of active controls and its writes to the budget ledger. */
+/** The guard's reads of active controls and its writes to the budget ledger and check counts. */
 public interface GuardMapper extends Mapper {
 
     String tenantTimeZone(@Param("tenantId") UUID tenantId);
@@ -38,6 +38,14 @@ public interface GuardMapper extends Mapper {
     int forgetReplica(@Param("replicaId") UUID replicaId);
 
     int reclaimDeadReplicas(@Param("seconds") long seconds);
+
+    /** Adds each row's checks to its hourly row (created at zero), never overwriting a count; returns rows. */
+    default int addCheckCounts(List<CheckCountRow> rows) {
+        return rows.isEmpty() ? 0 : addCheckCountColumns(CheckCountColumns.of(rows));
+    }
+
+    /** The statement behind {@link #addCheckCounts}. */
+    int addCheckCountColumns(@Param("c") CheckCountColumns columns);
 
     record RuleRow(UUID ruleId, String name, String ruleType, String enforcement, String scopeFeature,
                    String scopeModel, String scopeEndUser, String scopeApiKeyId, String scopeProvider,
