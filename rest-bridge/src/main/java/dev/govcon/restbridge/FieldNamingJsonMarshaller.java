@@ -1,5 +1,6 @@
 package dev.govcon.restbridge;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,36 +13,39 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import com.google.protobuf.util.JsonFormat;
 import com.linecorp.armeria.common.grpc.GrpcJsonMarshaller;
 
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.grpc.protobuf.ProtoUtils;
 
 /**
- * Reads request JSON with protobuf's own parser, which rejects values a field cannot hold
- * (unknown enum names, wrong types), and, when it does, says which field: the console gets
- * {@code "role: ..."} instead of a bare parse error. Unknown fields are rejected too, so a typo
- * ({@code page_sise}) is an error rather than a silently ignored filter. (protobuf's lenient mode
- * would also turn unknown enum names into the default value, which is worse.) Responses are
- * written by Armeria's marshaller with proto field names.
+ * Reads request JSON strictly and, when a body does not fit, says which field: the console gets
+ * {@code "role: ..."} instead of a bare parse error. Unknown fields, unknown enum names, wrong
+ * types and a list where a single value goes are all rejected, so a typo ({@code page_sise}) is
+ * an error rather than a silently ignored filter. Responses are written with proto field names.
+ *
+ * <p>Both directions use Armeria's own marshaller (protobuf-jackson: streaming Jackson with
+ * generated per-type code), configured to refuse unknown fields; it also refuses a list where one
+ * value goes (protobuf's JsonFormat, used here before, took {@code ["x"]} for {@code "x"}). Only
+ * a refused body is looked at again, field by field, to name the field; a good request pays for
+ * one streaming parse and nothing else.
  */
 final class FieldNamingJsonMarshaller implements GrpcJsonMarshaller {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final JsonFormat.Parser PARSER = JsonFormat.parser();
 
-    private final GrpcJsonMarshaller writer;
+    private final GrpcJsonMarshaller json;
 
-    FieldNamingJsonMarshaller(GrpcJsonMarshaller writer) {
-        this.writer = writer;
+    /** {@code json} must refuse unknown fields (Armeria's default ignores them). */
+    FieldNamingJsonMarshaller(GrpcJsonMarshaller json) {
+        this.json = json;
     }
 
     @Override
     public <T> void serializeMessage(MethodDescriptor.Marshaller<T> marshaller, T message, OutputStream os)
             throws IOException {
-        writer.serializeMessage(marshaller, message, os);
+        json.serializeMessage(marshaller, message, os);
     }
 
     @Override
@@ -49,66 +53,47 @@ final class FieldNamingJsonMarshaller implements GrpcJsonMarshaller {
     public <T> T deserializeMessage(MethodDescriptor.Marshaller<T> marshaller, InputStream is) throws IOException {
         if (!(marshaller instanceof MethodDescriptor.PrototypeMarshaller<T> prototyped)
             || !(prototyped.getMessagePrototype() instanceof Message prototype)) {
-            return writer.deserializeMessage(marshaller, is);
+            return json.deserializeMessage(marshaller, is);
         }
-        String json = new String(is.readAllBytes(), StandardCharsets.UTF_8);
-        Message.Builder builder = prototype.newBuilderForType();
-        if (json.indexOf('[') >= 0) {
-            // protobuf's parser (through Gson) takes ["x"] for "x"; a list is only for a list.
-            String misplacedList = misplacedList(json, prototype.getDescriptorForType());
-            if (misplacedList != null) {
-                throw Status.INVALID_ARGUMENT.withDescription(misplacedList).asRuntimeException();
-            }
+        byte[] body = is.readAllBytes();
+        if (isBlank(body)) {
+            return (T) prototype.getDefaultInstanceForType();
         }
         try {
-            PARSER.merge(json.isBlank() ? "{}" : json, builder);
-            return (T) builder.build();
-        } catch (InvalidProtocolBufferException | RuntimeException e) {
-            throw Status.INVALID_ARGUMENT.withDescription(diagnose(json, prototype.getDescriptorForType()))
+            return json.deserializeMessage(marshaller, new ByteArrayInputStream(body));
+        } catch (IOException | RuntimeException e) {
+            throw Status.INVALID_ARGUMENT.withDescription(diagnose(new String(body, StandardCharsets.UTF_8), prototype, e))
                     .asRuntimeException();
         }
     }
 
-    private static String misplacedList(String json, Descriptor type) {
+    private static boolean isBlank(byte[] body) {
+        for (byte b : body) {
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code alone} (one field of a body) parses as {@code prototype}'s type. */
+    private boolean parses(ObjectNode alone, Message prototype) {
         try {
-            JsonNode root = MAPPER.readTree(json);
-            return root instanceof ObjectNode object ? misplacedList(object, type, "") : null;
-        } catch (IOException e) {
-            return null; // the parser reports malformed JSON itself
+            json.deserializeMessage(ProtoUtils.marshaller(prototype), new ByteArrayInputStream(MAPPER.writeValueAsBytes(alone)));
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
-    private static String misplacedList(ObjectNode object, Descriptor type, String prefix) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            FieldDescriptor field = find(type, entry.getKey());
-            if (field == null || field.isRepeated() || isDynamicJson(field)) {
-                continue;
-            }
-            if (entry.getValue().isArray()) {
-                return prefix + field.getName() + ": " + describe(field, entry.getValue());
-            }
-            if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && entry.getValue() instanceof ObjectNode nested) {
-                String inner = misplacedList(nested, field.getMessageType(), prefix + field.getName() + ".");
-                if (inner != null) {
-                    return inner;
-                }
-            }
-        }
-        return null;
-    }
-
-    /** Struct, Value and ListValue hold arbitrary JSON, lists included. */
-    private static boolean isDynamicJson(FieldDescriptor field) {
-        return field.getJavaType() == FieldDescriptor.JavaType.MESSAGE
-               && field.getMessageType().getFullName().matches("google\\.protobuf\\.(Struct|Value|ListValue)");
-    }
-
-    /** Finds the first field whose value does not parse; only runs for bad requests. */
-    static String diagnose(String json, Descriptor type) {
+    /**
+     * Finds the first field whose value does not parse, trying each alone with the same parser
+     * (so what it refuses is what gets named); only runs for refused bodies.
+     */
+    String diagnose(String body, Message prototype, Exception refusal) {
         JsonNode root;
         try {
-            root = MAPPER.readTree(json);
+            root = MAPPER.readTree(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             return "body: is not valid JSON (" + e.getOriginalMessage() + ")";
         } catch (IOException e) {
@@ -117,43 +102,49 @@ final class FieldNamingJsonMarshaller implements GrpcJsonMarshaller {
         if (!(root instanceof ObjectNode object)) {
             return "body: must be a JSON object";
         }
-        String field = firstBadField(object, type, "");
-        return field == null ? "body: does not match " + type.getName() : field;
+        String field = firstBadField(object, prototype, "");
+        // Each field parses alone, so the parser refused the whole (a field given twice).
+        return field == null
+               ? "body: does not match " + prototype.getDescriptorForType().getName() + " (" + refusal.getMessage() + ")"
+               : field;
     }
 
-    private static String firstBadField(ObjectNode object, Descriptor type, String prefix) {
+    private String firstBadField(ObjectNode object, Message prototype, String prefix) {
+        Descriptor type = prototype.getDescriptorForType();
         for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
             FieldDescriptor field = find(type, entry.getKey());
             if (field == null) {
                 return prefix + entry.getKey() + ": is not a field of " + type.getName();
             }
-            ObjectNode alone = MAPPER.createObjectNode().set(entry.getKey(), entry.getValue());
-            try {
-                PARSER.merge(alone.toString(), com.google.protobuf.DynamicMessage.newBuilder(type));
-            } catch (InvalidProtocolBufferException | RuntimeException e) {
-                String name = prefix + field.getName();
-                if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && field.isRepeated()
-                    && !field.isMapField() && entry.getValue().isArray()) {
-                    for (int i = 0; i < entry.getValue().size(); i++) {
-                        if (entry.getValue().get(i) instanceof ObjectNode element) {
-                            String inner = firstBadField(element, field.getMessageType(), name + "[" + i + "].");
-                            if (inner != null) {
-                                return inner;
-                            }
+            if (parses(MAPPER.createObjectNode().set(entry.getKey(), entry.getValue()), prototype)) {
+                continue;
+            }
+            String name = prefix + field.getName();
+            JsonNode value = entry.getValue();
+            boolean ownMessage = field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && !field.isMapField()
+                                 && !field.getMessageType().getFullName().startsWith("google.protobuf.");
+            if (ownMessage) {
+                Message nested = prototype.newBuilderForType().newBuilderForField(field).getDefaultInstanceForType();
+                if (field.isRepeated() && value.isArray()) {
+                    for (int i = 0; i < value.size(); i++) {
+                        if (!(value.get(i) instanceof ObjectNode element)) {
+                            return name + "[" + i + "]: expects an object of type " + field.getMessageType().getName()
+                                   + "; got " + shorten(value.get(i));
+                        }
+                        String inner = firstBadField(element, nested, name + "[" + i + "].");
+                        if (inner != null) {
+                            return inner;
                         }
                     }
-                }
-                if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && !field.isRepeated()
-                    && !field.getMessageType().getFullName().startsWith("google.protobuf.")
-                    && entry.getValue() instanceof ObjectNode nested) {
-                    String inner = firstBadField(nested, field.getMessageType(), name + ".");
+                } else if (!field.isRepeated() && value instanceof ObjectNode element) {
+                    String inner = firstBadField(element, nested, name + ".");
                     if (inner != null) {
                         return inner;
                     }
                 }
-                return name + ": " + describe(field, entry.getValue());
             }
+            return name + ": " + describe(field, value);
         }
         return null;
     }
@@ -167,11 +158,13 @@ final class FieldNamingJsonMarshaller implements GrpcJsonMarshaller {
         return null;
     }
 
-    private static String describe(FieldDescriptor field, JsonNode value) {
+    private static String shorten(JsonNode value) {
         String shown = value.toString();
-        if (shown.length() > 60) {
-            shown = shown.substring(0, 57) + "...";
-        }
+        return shown.length() > 60 ? shown.substring(0, 57) + "..." : shown;
+    }
+
+    private static String describe(FieldDescriptor field, JsonNode value) {
+        String shown = shorten(value);
         if (field.isRepeated() && !field.isMapField()) {
             return "expects a list; got " + shown;
         }

@@ -44,13 +44,19 @@ public final class RestTranscoding {
                                               HttpJsonTranscodingQueryParamMatchRule.LOWER_CAMEL_CASE)
                         .errorHandler(UnframedGrpcErrorHandler.ofJson())
                         .build())
-                .jsonMarshallerFactory(service -> new FieldNamingJsonMarshaller(GrpcJsonMarshaller.builder()
-                        // Compact JSON: the marshaller pretty-prints by default, which the
-                        // guard check's REST path showed up paying for on every response.
-                        .jsonMarshallerCustomizer(json -> json.preservingProtoFieldNames(true)
-                                                        .includingDefaultValueFields(true)
-                                                        .omittingInsignificantWhitespace(true))
-                        .build(service)));
+                .jsonMarshallerFactory(RestTranscoding::jsonMarshaller);
+    }
+
+    /** Request and response JSON of one service's RPCs (also what gRPC-JSON clients get). */
+    static GrpcJsonMarshaller jsonMarshaller(io.grpc.ServiceDescriptor service) {
+        return new FieldNamingJsonMarshaller(GrpcJsonMarshaller.builder()
+                // Compact JSON (the marshaller pretty-printed by default, which the guard
+                // check's REST path paid for on every response); unknown fields refused.
+                .jsonMarshallerCustomizer(json -> json.preservingProtoFieldNames(true)
+                                                .includingDefaultValueFields(true)
+                                                .omittingInsignificantWhitespace(true)
+                                                .ignoringUnknownFields(false))
+                .build(service));
     }
 
     /**
