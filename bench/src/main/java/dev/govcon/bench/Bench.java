@@ -93,7 +93,7 @@ public final class Bench implements Callable<Integer> {
                           + "value; the first is the scenario's figure (default ${DEFAULT-VALUE}).")
     List<Integer> readers;
 
-    @Option(names = "--load-threads", defaultValue = "4",
+    @Option(names = "--load-threads", defaultValue = "16",
             description = "Read scenarios: concurrent callers of ingestion loading the history (default "
                           + "${DEFAULT-VALUE}).")
     int loadThreads;

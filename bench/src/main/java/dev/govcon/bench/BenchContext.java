@@ -71,6 +71,7 @@ record BenchContext(Database database, int serverPort, CpuMeter cpu, int batchSi
     }
 
     String loadNote(int threads) {
-        return threads + " callers, " + (rate > 0 ? String.format("target %,.0f/s", rate) : "unthrottled");
+        return threads + (threads == 1 ? " caller, " : " callers, ")
+               + (rate > 0 ? String.format("target %,.0f/s", rate) : "unthrottled");
     }
 }

@@ -77,7 +77,11 @@ final class ConsoleReadsScenario implements Scenario {
 
     /** The name of a read's latencies in a pass with {@code readers} readers other than the first pass. */
     static String partName(String read, int readers) {
-        return read + " (" + readers + (readers == 1 ? " reader)" : " readers)");
+        return read + " (" + readers(readers) + ")";
+    }
+
+    private static String readers(int n) {
+        return n + (n == 1 ? " reader" : " readers");
     }
 
     @Override
@@ -127,7 +131,7 @@ final class ConsoleReadsScenario implements Scenario {
             if (pass == 0) {
                 first = window.result(name, "reads", measured, "");
             } else {
-                note.append(String.format("; %d readers: %,.0f reads/s", readers,
+                note.append(String.format("; %s: %,.0f reads/s", readers(readers),
                                           window.result(name, "reads", measured, "").perSecond()));
             }
             for (int i = 0; i < byRead.length; i++) {
