@@ -28,7 +28,8 @@ import dev.govcon.server.demo.HistoryGenerator;
  * (its domain not built yet) is left out and named in the note — see {@link #READS}, the hook
  * for more reads. Each entry of {@link BenchContext#readers()} is one measured pass with that
  * many concurrent readers: the first pass is the scenario's figure, the others (a single
- * reader by default) are reported beside it, per read, as "name (N readers)".
+ * reader by default) are reported beside it; each read's latencies of each pass are named
+ * "read (N readers)".
  */
 final class ConsoleReadsScenario implements Scenario {
     /**
@@ -75,7 +76,7 @@ final class ConsoleReadsScenario implements Scenario {
         return String.format("console reads over REST with %,d runs of history loaded", runs);
     }
 
-    /** The name of a read's latencies in a pass with {@code readers} readers other than the first pass. */
+    /** The name of a read's latencies in a pass with {@code readers} readers. */
     static String partName(String read, int readers) {
         return read + " (" + readers(readers) + ")";
     }
@@ -135,8 +136,7 @@ final class ConsoleReadsScenario implements Scenario {
                                           window.result(name, "reads", measured, "").perSecond()));
             }
             for (int i = 0; i < byRead.length; i++) {
-                String key = pass == 0 ? served.get(i) : partName(served.get(i), readers);
-                parts.put(key, byRead[i]);
+                parts.put(partName(served.get(i), readers), byRead[i]);
                 if (pass == 0) {
                     note.append("; ").append(served.get(i)).append(' ').append(Result.latency(byRead[i]));
                 }

@@ -39,7 +39,7 @@ class BenchSmokeTest {
                                                                                     "issue 7: console reads");
         for (String read : new String[] {"analytics-cost-by-model-30d", "analytics-cost-trend-30d",
                                          "overview-highlights", "overview-pulse"}) {
-            for (String pass : new String[] {read, read + " (1 reader)"}) {
+            for (String pass : new String[] {read + " (2 readers)", read + " (1 reader)"}) {
                 assertThat(table).as(table).containsPattern("(?m)^\\s+" + java.util.regex.Pattern.quote(pass)
                                                             + "\\s+[0-9.,]+ ms\\s+[0-9.,]+ ms\\s+[0-9.]+x  (met|NOT met)\\s+(met|NOT met)");
             }
