@@ -36,20 +36,24 @@ public final class Bench implements Callable<Integer> {
     private static final Map<String, String> BASELINE = Map.of(
             "stream", "copy", "batch", "copy", "recorder", "copy",
             "guard", "noop", "guard-rest", "guard",
-            "reads-1m", "reads-100k");
+            "reads-1m", "reads-100k", "reads-10m", "reads-100k");
+    /** Scenarios run only when named: loading 10M runs takes minutes and ~10 GB of disk. */
+    private static final List<String> ON_REQUEST = List.of("reads-10m");
 
     static {
         for (Scenario s : List.of(new CopyScenario(), new StreamScenario(), new BatchScenario(), new RecorderScenario(),
                                   new NoopScenario(), new GuardScenario(), new GuardRestScenario(),
                                   new ConsoleReadsScenario("reads-100k", 100_000),
                                   new ConsoleReadsScenario("reads-1m", 1_000_000),
-                                  new SimulateScenario("simulate-1m", 1_000_000))) {
+                                  new SimulateScenario("simulate-1m", 1_000_000),
+                                  new ConsoleReadsScenario("reads-10m", 10_000_000))) {
             SCENARIOS.put(s.name(), s);
         }
     }
 
     @Option(names = "--scenario", split = ",", defaultValue = "all",
-            description = "Scenarios to run: all, or a comma-separated list of ${COMPLETION-CANDIDATES}.",
+            description = "Scenarios to run: all (every one but reads-10m), or a comma-separated list of "
+                          + "${COMPLETION-CANDIDATES}.",
             completionCandidates = Names.class)
     List<String> scenarios;
 
@@ -76,13 +80,24 @@ public final class Bench implements Callable<Integer> {
                           + "counted from when each call was due; 0 = as fast as answered (default ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--history-days", defaultValue = "30",
+    /** One more day than the reads' 30-day window, so that the window is full from its first hour. */
+    @Option(names = "--history-days", defaultValue = "31",
             description = "Days of history the read scenarios load (default ${DEFAULT-VALUE}).")
     int historyDays;
 
     @Option(names = "--reads-scale", defaultValue = "1",
-            description = "Multiplies the read scenarios' history (100k and 1M runs); the smoke test uses 0.01.")
+            description = "Multiplies the read scenarios' history (100k, 1M and 10M runs); the smoke test uses 0.01.")
     double readsScale;
+
+    @Option(names = "--readers", split = ",", defaultValue = "4,1",
+            description = "Read scenarios: concurrent readers (a handful of console users), one measured pass per "
+                          + "value; the first is the scenario's figure (default ${DEFAULT-VALUE}).")
+    List<Integer> readers;
+
+    @Option(names = "--load-threads", defaultValue = "16",
+            description = "Read scenarios: concurrent callers of ingestion loading the history (default "
+                          + "${DEFAULT-VALUE}).")
+    int loadThreads;
 
     @Option(names = "--db-url", description = "External PostgreSQL (JDBC URL); default: embedded in a fresh folder.")
     String dbUrl;
@@ -130,7 +145,13 @@ public final class Bench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<Scenario> chosen = new ArrayList<>();
-        for (String name : scenarios.contains("all") ? new ArrayList<>(SCENARIOS.keySet()) : scenarios) {
+        List<String> names = new ArrayList<>(SCENARIOS.keySet());
+        names.removeAll(ON_REQUEST);
+        if (readers.isEmpty() || readers.stream().anyMatch(n -> n < 1)) {
+            System.err.println("--readers: each value must be at least 1");
+            return 2;
+        }
+        for (String name : scenarios.contains("all") ? names : scenarios) {
             Scenario s = SCENARIOS.get(name);
             if (s == null) {
                 System.err.println("unknown scenario " + name + "; choose from " + SCENARIOS.keySet());
@@ -167,7 +188,8 @@ public final class Bench implements Callable<Integer> {
                                + server.log());
             BenchContext ctx = new BenchContext(db, server.port(),
                                                 new CpuMeter(server.pid(), embedded == null ? null : pgData),
-                                                batchSize, concurrency, callers, rate, readsScale, historyDays);
+                                                batchSize, concurrency, callers, rate, readsScale, historyDays,
+                                                List.copyOf(readers), loadThreads);
             if (h2loadDir != null) {
                 // Interrupted (Ctrl-C), only shutdown hooks run: they stop the server and the database.
                 ServerProcess serving = server;
@@ -239,12 +261,12 @@ public final class Bench implements Callable<Integer> {
     static void print(List<Result> results, ServerProcess server) {
         Map<String, Result> byName = new LinkedHashMap<>();
         results.forEach(r -> byName.put(r.scenario(), r));
-        System.out.printf("%n%-11s %16s %18s  %-30s %8s%n", "scenario", "throughput", "vs", "latency", "errors");
+        System.out.printf("%n%-11s %16s %18s  %-40s %8s%n", "scenario", "throughput", "vs", "latency", "errors");
         for (Result r : results) {
             Result base = byName.get(BASELINE.get(r.scenario()));
             String ratio = base == null || base.perSecond() == 0 ? "-"
                     : String.format("%.0f%% of %s", 100 * r.perSecond() / base.perSecond(), base.scenario());
-            System.out.printf("%-11s %,11.0f %-5s %18s  %-30s %,8d%n", r.scenario(), r.perSecond(), r.unit() + "/s",
+            System.out.printf("%-11s %,11.0f %-5s %18s  %-40s %,8d%n", r.scenario(), r.perSecond(), r.unit() + "/s",
                               ratio, r.latency(), r.errors());
         }
         System.out.printf("%nsetup%n");

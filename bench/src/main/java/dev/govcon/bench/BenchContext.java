@@ -21,9 +21,13 @@ import dev.govcon.server.tenancy.TenantProvisioner;
  * @param rate        target calls per second of the unary scenarios; 0 = as fast as answered
  * @param readsScale  multiplies the history sizes of the read scenarios (the smoke test shrinks them)
  * @param historyDays days of history the read scenarios load
+ * @param readers     concurrent readers of the read scenarios, one pass each: the first is the scenario's
+ *                    figure, the others (such as a single reader) are reported beside it
+ * @param loadThreads concurrent callers of ingestion loading the read scenarios' history
  */
 record BenchContext(Database database, int serverPort, CpuMeter cpu, int batchSize, int concurrency, int callers,
-                    double rate, double readsScale, int historyDays) {
+                    double rate, double readsScale, int historyDays, java.util.List<Integer> readers,
+                    int loadThreads) {
 
     record Tenant(String id, String key) {
     }
@@ -63,6 +67,11 @@ record BenchContext(Database database, int serverPort, CpuMeter cpu, int batchSi
     }
 
     String loadNote() {
-        return callers + " callers, " + (rate > 0 ? String.format("target %,.0f/s", rate) : "unthrottled");
+        return loadNote(callers);
+    }
+
+    String loadNote(int threads) {
+        return threads + (threads == 1 ? " caller, " : " callers, ")
+               + (rate > 0 ? String.format("target %,.0f/s", rate) : "unthrottled");
     }
 }

@@ -20,6 +20,10 @@ final class Ratios {
     static final double REST_VS_GRPC = 1.5;
     /** Issue 3: ingestion keeps at least this share of the database's COPY rate. */
     static final double INGEST_VS_COPY = 0.50;
+    /** Issue 7: the console's analytics and overview reads answer within this at p95 with 10M runs... */
+    static final double READ_P95_MICROS = 50_000;
+    /** ...and within this factor of their p95 with 100k runs. */
+    static final double READ_GROWTH = 1.5;
     /** Issue 5: the server holds every scenario in under 1 GiB resident. */
     static final long RSS_MIB = 1024;
 
@@ -68,21 +72,25 @@ final class Ratios {
                                   verdict(slower <= REST_VS_GRPC && p50 <= REST_VS_GRPC)));
         }
         Result small = r.get("reads-100k");
-        Result large = r.get("reads-1m");
-        if (small != null && large != null) {
-            out.add(String.format("reads-1m / reads-100k, reads per second: %.0f%%", 100 * large.perSecond()
-                                                                                  / small.perSecond()));
+        for (String bigger : List.of("reads-1m", "reads-10m")) {
+            Result large = r.get(bigger);
+            if (small == null || large == null) {
+                continue;
+            }
+            out.add(String.format("%s / reads-100k, reads per second: %.0f%%", bigger, 100 * large.perSecond()
+                                                                                 / small.perSecond()));
             for (Map.Entry<String, Histogram> part : large.parts().entrySet()) {
                 Histogram before = small.parts().get(part.getKey());
                 if (before != null && before.getTotalCount() > 0 && part.getValue().getTotalCount() > 0) {
-                    out.add(String.format("  %s at 10x the runs: p50 %.2fx, p99 %.2fx (%s -> %s)", part.getKey(),
-                                          (double) part.getValue().getValueAtPercentile(50)
-                                          / before.getValueAtPercentile(50),
-                                          (double) part.getValue().getValueAtPercentile(99)
-                                          / before.getValueAtPercentile(99),
-                                          Result.latency(before), Result.latency(part.getValue())));
+                    out.add(String.format("  %s: p50 %.2fx, p95 %.2fx, p99 %.2fx (%s -> %s)", part.getKey(),
+                                          growth(before, part.getValue(), 50), growth(before, part.getValue(), 95),
+                                          growth(before, part.getValue(), 99), Result.latency(before),
+                                          Result.latency(part.getValue())));
                 }
             }
+        }
+        if (small != null && r.containsKey("reads-10m")) {
+            out.addAll(consoleReadTargets(small, r.get("reads-10m")));
         }
         long worstRss = all.values().stream().filter(x -> x.memory() != null).mapToLong(x -> x.memory().rssMiB())
                 .max().orElse(-1);
@@ -91,6 +99,40 @@ final class Ratios {
                                   worstRss, RSS_MIB, verdict(worstRss < RSS_MIB)));
         }
         return out;
+    }
+
+    /**
+     * Issue 7's table: for each targeted read and each pass of readers, p95 at 100k and 10M runs,
+     * and the two verdicts (p95 at 10M under 50 ms; at most 1.5x the 100k figure).
+     */
+    static List<String> consoleReadTargets(Result small, Result large) {
+        List<String> out = new ArrayList<>();
+        out.add(String.format("issue 7: console reads, p95 with 10M runs < %s and <= %.1fx the p95 with 100k runs",
+                              Result.ms(READ_P95_MICROS), READ_GROWTH));
+        out.add(String.format("  %-46s %12s %12s %7s  %-14s %-14s", "read (readers)", "p95 at 100k", "p95 at 10M",
+                              "10M/100k", "p95 < 50 ms", "growth <= 1.5x"));
+        for (Map.Entry<String, Histogram> part : large.parts().entrySet()) {
+            Histogram before = small.parts().get(part.getKey());
+            Histogram after = part.getValue();
+            if (!targeted(part.getKey()) || before == null || before.getTotalCount() == 0 || after.getTotalCount() == 0) {
+                continue;
+            }
+            double p95 = after.getValueAtPercentile(95);
+            double ratio = growth(before, after, 95);
+            out.add(String.format("  %-46s %12s %12s %7.2fx  %-14s %-14s", part.getKey(),
+                                  Result.ms(before.getValueAtPercentile(95)), Result.ms(p95), ratio,
+                                  verdict(p95 < READ_P95_MICROS), verdict(ratio <= READ_GROWTH)));
+        }
+        return out;
+    }
+
+    private static boolean targeted(String part) {
+        return ConsoleReadsScenario.READS.stream().anyMatch(read -> read.targeted() && (part.equals(read.name())
+                                                                                        || part.startsWith(read.name() + " (")));
+    }
+
+    private static double growth(Histogram before, Histogram after, double percentile) {
+        return (double) after.getValueAtPercentile(percentile) / Math.max(1, before.getValueAtPercentile(percentile));
     }
 
     private static String verdict(boolean met) {

@@ -43,7 +43,8 @@ record Result(String scenario, String unit, long count, long errors, String firs
         if (micros == null || micros.getTotalCount() == 0) {
             return "-";
         }
-        return "p50 " + ms(micros.getValueAtPercentile(50)) + ", p99 " + ms(micros.getValueAtPercentile(99));
+        return "p50 " + ms(micros.getValueAtPercentile(50)) + ", p95 " + ms(micros.getValueAtPercentile(95)) + ", p99 "
+               + ms(micros.getValueAtPercentile(99));
     }
 
     /** Milliseconds, with two decimals below 10 ms (guard checks take a fraction of one). */

@@ -57,7 +57,10 @@ public final class HistoryGenerator {
                                       "agent", "translation", "extraction"};
     static final String AGENT = "agent";
     private static final int BATCH = RunLimits.MAX_BATCH;
-    /** Batches handed to ingestion at once: enough for group commit to form large groups. */
+    /**
+     * Batches generated ahead of ingestion, at least: each of the {@code threads} callers has one
+     * in ingestion and the rest wait, so that group commit can form large groups.
+     */
     private static final int IN_FLIGHT = 8;
     /** Relative traffic per UTC hour of a weekday; normalized in {@link #HOUR_SHARE}. */
     private static final double[] HOUR_SHARE = hourShares();
@@ -66,7 +69,10 @@ public final class HistoryGenerator {
     private final Clock clock;
     private final int threads;
 
-    /** @param threads concurrent callers of ingestion (its writers do the rest) */
+    /**
+     * @param threads concurrent callers of ingestion, each with a batch of 1,000 in flight (its
+     *                writers commit what is queued in groups, so more callers make larger groups)
+     */
     public HistoryGenerator(RunIngestor ingestor, Clock clock, int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1");
@@ -105,7 +111,7 @@ public final class HistoryGenerator {
             t.setDaemon(true);
             return t;
         });
-        Semaphore inFlight = new Semaphore(IN_FLIGHT);
+        Semaphore inFlight = new Semaphore(Math.max(IN_FLIGHT, 2 * threads));
         List<Future<?>> pending = new ArrayList<>();
         try {
             for (int t = 0; t < tenants.size(); t++) {
