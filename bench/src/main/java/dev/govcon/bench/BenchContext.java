@@ -62,6 +62,16 @@ record BenchContext(Database database, int serverPort, CpuMeter cpu, int batchSi
                 .blocking();
     }
 
+    /**
+     * REST over one HTTP/2 connection (h2c, prior knowledge), the transport the gRPC scenarios
+     * use: REST vs gRPC then differs only by what REST adds (JSON and transcoding), not by
+     * HTTP/1.1's framing. Browsers reach a TLS-terminated server over HTTP/2 as well.
+     */
+    BlockingWebClient http2() {
+        return WebClient.builder("h2c://127.0.0.1:" + serverPort).responseTimeout(Duration.ofSeconds(30)).build()
+                .blocking();
+    }
+
     Window window(Duration warmup, Duration measured) {
         return new Window(warmup, measured, cpu);
     }

@@ -13,7 +13,8 @@ import dev.govcon.sdk.GovconClient;
 
 /**
  * The guard check over REST ({@code POST /api/v1/guard/check}, transcoded to the same gRPC
- * service) with Armeria's client over HTTP/1.1, against 20 active controls as in {@code guard}.
+ * service) with Armeria's client over one HTTP/2 connection (h2c), as the gRPC scenarios, against
+ * 20 active controls as in {@code guard}.
  */
 final class GuardRestScenario implements Scenario {
     @Override
@@ -23,7 +24,7 @@ final class GuardRestScenario implements Scenario {
 
     @Override
     public String description() {
-        return "POST /api/v1/guard/check over HTTP/1.1, 20 active controls";
+        return "POST /api/v1/guard/check over HTTP/2 (h2c), 20 active controls";
     }
 
     @Override
@@ -38,7 +39,7 @@ final class GuardRestScenario implements Scenario {
             bodies[u] = JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace()
                     .print(GuardControls.request(u));
         }
-        BlockingWebClient http = ctx.http();
+        BlockingWebClient http = ctx.http2();
         String auth = "Bearer " + tenant.key();
         Window window = ctx.window(warmup, measured);
         UnaryLoad.drive(window, ctx.callers(), ctx.rate(), (caller, n) -> {
@@ -49,6 +50,6 @@ final class GuardRestScenario implements Scenario {
                 throw new IllegalStateException("HTTP " + r.status() + ": " + r.contentUtf8());
             }
         });
-        return window.result(name(), "calls", measured, ctx.loadNote() + ", a keep-alive connection each");
+        return window.result(name(), "calls", measured, ctx.loadNote() + ", one HTTP/2 connection (h2c)");
     }
 }
