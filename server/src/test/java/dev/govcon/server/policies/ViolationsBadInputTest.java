@@ -1,7 +1,7 @@
 package dev.govcon.server.policies;
 
+import static dev.govcon.server.testing.Refusals.assertInvalid;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -22,8 +22,6 @@ import dev.govcon.sdk.GovconClient;
 import dev.govcon.server.testing.RunFixtures;
 import dev.govcon.server.testing.RunningServer;
 import dev.govcon.server.testing.RunningServer.Reply;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 
 /**
  * Violations, simulation and coverage fed input they must refuse: 400 (INVALID_ARGUMENT) with
@@ -143,10 +141,4 @@ class ViolationsBadInputTest {
         }
     }
 
-    static void assertInvalid(Runnable call, String field) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-            assertThat(e.getStatus().getDescription()).startsWith(field + ":");
-        });
-    }
 }
