@@ -189,14 +189,15 @@ final class BudgetLedger implements AutoCloseable {
     }
 
     /**
-     * Gives a settled or expired hold's amount back to the window, inside the caller's
-     * transaction (which adds the actual usage to {@code committed} alongside). Request-rate
-     * holds are never given back: the request was made.
+     * Gives settled or expired holds' amounts back to one window, inside the caller's
+     * transaction (which adds the actual usage to {@code committed} alongside): one call for
+     * all the holds of a window that a batch closes. Request-rate holds are never given back
+     * (the request was made); see {@link GuardLimit#releasedOnSettle()}.
      */
-    void releaseInDb(Hold hold, SqlSession session) {
-        if (hold.limit().releasedOnSettle()) {
-            session.getMapper(GuardMapper.class).release(hold.key().tenantId(), hold.key().limitId(),
-                    hold.key().windowStart(), replicaId, hold.amount());
+    void releaseInDb(Key key, long amount, SqlSession session) {
+        if (amount > 0) {
+            session.getMapper(GuardMapper.class).release(key.tenantId(), key.limitId(), key.windowStart(), replicaId,
+                                                         amount);
         }
     }
 

@@ -253,6 +253,33 @@ class GuardTest {
     }
 
     @Test
+    void oneExpirySweepGivesEveryExpiredHoldBackToTheWindow() throws InterruptedException {
+        Tenant t = server.newTenant("guard-expiry-sweep");
+        // A slice is a twentieth of the limit: 500 here.
+        UUID limit = TestControls.limit(server.database, t.id(), "SPEND_PER_DAY", 10_000).insert();
+        RunFixtures sql = new RunFixtures(server.database.dataSource());
+        String leased = "SELECT coalesce(sum(leased), 0) FROM guard_windows WHERE tenant_id = ?::uuid AND limit_id = ?";
+        for (int i = 0; i < 5; i++) {
+            assertThat(check(t, call("gpt-4o").setEstimatedCostMicros(300)).getDecision())
+                    .isEqualTo(GuardDecision.GUARD_DECISION_ALLOW);
+        }
+        // 1,500 held; the last check left no room free, so a fourth slice is leased ahead.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (sql.queryLong(leased, t.id(), limit) < 2000 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(sql.queryLong(leased, t.id(), limit)).isEqualTo(2000);
+
+        server.clock.advance(Duration.ofMinutes(16));
+        assertThat(server.server.guard().expireReservations()).isGreaterThanOrEqualTo(5);
+        assertThat(sql.queryLong(leased, t.id(), limit)).as("the five holds are given back; the free slice stays")
+                .isEqualTo(500);
+        CheckGuardResponse whole = check(t, call("gpt-4o").setEstimatedCostMicros(10_000));
+        assertThat(whole.getDecision()).as("the whole budget can be leased again").isEqualTo(GuardDecision.GUARD_DECISION_ALLOW);
+        assertThat(sql.queryLong(leased, t.id(), limit)).isEqualTo(10_000);
+    }
+
+    @Test
     void tokensPerDayCountsInputAndMaxOutput() {
         Tenant t = server.newTenant("guard-tokens-limit");
         TestControls.limit(server.database, t.id(), "TOKENS_PER_DAY", 5000).insert();
