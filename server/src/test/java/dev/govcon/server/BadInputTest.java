@@ -1,5 +1,6 @@
 package dev.govcon.server;
 
+import static dev.govcon.server.testing.Refusals.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -307,11 +308,6 @@ class BadInputTest {
     }
 
     // ---- refusals found missing by an earlier version of this test ----
-
-    private static void assertRefused(Reply reply, String field) {
-        assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
-        assertThat(reply.json().get("message").asText()).as(reply.toString()).startsWith(field + ":");
-    }
 
     @Test
     void aOneElementListWhereAScalarGoesIsRefused() {

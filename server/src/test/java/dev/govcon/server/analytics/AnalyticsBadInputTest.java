@@ -1,7 +1,8 @@
 package dev.govcon.server.analytics;
 
+import static dev.govcon.server.testing.Refusals.assertInvalid;
+import static dev.govcon.server.testing.Refusals.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -23,8 +24,6 @@ import dev.govcon.proto.v1.UpsertProductivitySettingRequest;
 import dev.govcon.sdk.GovconClient;
 import dev.govcon.server.testing.RunningServer;
 import dev.govcon.server.testing.RunningServer.Reply;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 
 /**
  * Analytics fed input it must refuse: 400 (INVALID_ARGUMENT) with a message that starts with
@@ -103,9 +102,7 @@ class AnalyticsBadInputTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void refusedNamingTheField(Bad bad) {
-        Reply reply = server.get(A + bad.path(), acme.ownerKey());
-        assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
-        assertThat(reply.json().get("message").asText()).as(reply.toString()).startsWith(bad.field());
+        assertRefused(server.get(A + bad.path(), acme.ownerKey()), bad.field());
     }
 
     @Test
@@ -134,12 +131,8 @@ class AnalyticsBadInputTest {
                             Duration.newBuilder().setSeconds(5).setNanos(500)), "setting.time_saved_per_run"),
                     new Case(ProductivitySetting.newBuilder().setFeature(LONG).setTimeSavedPerRun(seconds(5)),
                              "setting.feature")}) {
-                assertThatThrownBy(() -> c.analytics().upsertProductivitySetting(
-                        UpsertProductivitySettingRequest.newBuilder().setSetting(k.setting()).build()))
-                        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-                            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-                            assertThat(e.getStatus().getDescription()).startsWith(k.field());
-                        });
+                assertInvalid(() -> c.analytics().upsertProductivitySetting(
+                        UpsertProductivitySettingRequest.newBuilder().setSetting(k.setting()).build()), k.field());
             }
             assertThat(c.analytics().listProductivitySettings(
                     dev.govcon.proto.v1.ListProductivitySettingsRequest.getDefaultInstance()).getSettingsList()).isEmpty();

@@ -1,7 +1,8 @@
 package dev.govcon.server.policies;
 
+import static dev.govcon.server.testing.Refusals.assertInvalid;
+import static dev.govcon.server.testing.Refusals.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -39,8 +40,6 @@ import dev.govcon.sdk.GovconClient;
 import dev.govcon.server.audit.AuditMapper;
 import dev.govcon.server.testing.RunningServer;
 import dev.govcon.server.testing.RunningServer.Reply;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 
 /**
  * Every policies endpoint fed input it must refuse: 400 (INVALID_ARGUMENT over gRPC) with a
@@ -238,10 +237,8 @@ class PoliciesBadInputTest {
 
         Reply reply = server.send(bad.method(), path, body, tenant.ownerKey());
 
-        assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
-        JsonNode json = reply.json();
-        assertThat(json.get("grpc-code").asText()).as(reply.toString()).isEqualTo("INVALID_ARGUMENT");
-        assertThat(json.get("message").asText()).as(reply.toString()).startsWith(bad.field() + ":");
+        assertRefused(reply, bad.field());
+        assertThat(reply.json().get("grpc-code").asText()).as(reply.toString()).isEqualTo("INVALID_ARGUMENT");
         assertThat(state()).isEqualTo(before);
     }
 
@@ -307,12 +304,7 @@ class PoliciesBadInputTest {
     void grpcRefusesWithInvalidArgumentNamingTheFieldAndWritesNothing(GrpcBad bad) {
         State before = state();
         try (GovconClient client = server.grpc(tenant.ownerKey())) {
-            assertThatThrownBy(() -> bad.call().accept(client))
-                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-                        assertThat(e.getStatus().getCode()).as(e.getStatus().toString())
-                                .isEqualTo(Status.Code.INVALID_ARGUMENT);
-                        assertThat(e.getStatus().getDescription()).startsWith(bad.field() + ":");
-                    });
+            assertInvalid(() -> bad.call().accept(client), bad.field());
         }
         assertThat(state()).isEqualTo(before);
     }
