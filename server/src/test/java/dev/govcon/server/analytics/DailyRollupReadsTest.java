@@ -36,6 +36,7 @@ import dev.govcon.server.analytics.RawRuns.Agg;
 import dev.govcon.server.analytics.RawRuns.Raw;
 import dev.govcon.server.demo.HistoryGenerator;
 import dev.govcon.server.jobs.DailyRollupJob;
+import dev.govcon.server.jobs.RollupHorizons;
 import dev.govcon.server.jobs.RunOutcome;
 import dev.govcon.server.testing.RunFixtures;
 import dev.govcon.server.testing.RunningServer;
@@ -155,10 +156,11 @@ class DailyRollupReadsTest {
             UUID id = UUID.fromString(t.id());
             assertThat(fx.queryStrings("SELECT time_zone FROM rollup_daily_state WHERE tenant_id = ?", id))
                     .containsExactly(zone);
-            // Folded through the day before yesterday (UTC) at least: most of every window is daily.
+            // Folded up to the local day of four hours ago at least (its hours before 3 h ago are final):
+            // most of every window is daily.
             LocalDate until = LocalDate.parse(fx.queryStrings(
                     "SELECT folded_until::text FROM rollup_daily_state WHERE tenant_id = ?", id).get(0));
-            assertThat(until).isAfterOrEqualTo(LocalDate.ofInstant(to, ZoneOffset.UTC).minusDays(3));
+            assertThat(until).isAfterOrEqualTo(LocalDate.ofInstant(to, ZoneOffset.UTC).minusDays(1));
             assertThat(fx.queryLong("SELECT count(DISTINCT day) FROM run_rollups_daily WHERE tenant_id = ?", id))
                     .isGreaterThan(25);
             assertThat(fx.queryLong("SELECT count(*) FROM rollup_dirty_days WHERE tenant_id = ?", id)).isZero();
@@ -204,6 +206,28 @@ class DailyRollupReadsTest {
             assertThat(answers(t)).containsExactlyElementsOf(withLateRun);
             assertThat(efficiencyRetries(c)).isEqualTo(1);
         }
+    }
+
+    @Test
+    void onlyRunsEndingBeforeTheLateHorizonMarkTheirDay() {
+        RunningServer.Tenant t = server.newTenant("Daily horizon");
+        UUID id = UUID.fromString(t.id());
+        // Two hours ago, rounded down to the hour: a run ending then or later is in an hour no fold treats as final.
+        Instant lateBefore = server.clock.instant().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.HOURS);
+        assertThat(RollupHorizons.lateBefore(server.clock.instant())).isEqualTo(lateBefore);
+        try (GovconClient c = server.grpc(t.ownerKey())) {
+            c.runtime().recordRuns(RecordRunsRequest.newBuilder().addRuns(horizonRun(lateBefore)).build());
+            assertThat(fx.queryLong("SELECT count(*) FROM rollup_dirty_days WHERE tenant_id = ?", id)).isZero();
+            c.runtime().recordRuns(RecordRunsRequest.newBuilder().addRuns(horizonRun(lateBefore.minusMillis(1))).build());
+            assertThat(fx.queryStrings("SELECT utc_day::text FROM rollup_dirty_days WHERE tenant_id = ?", id))
+                    .containsExactly(LocalDate.ofInstant(lateBefore.minusMillis(1), ZoneOffset.UTC).toString());
+        }
+    }
+
+    static Run horizonRun(Instant end) {
+        return Run.newBuilder().setRunId("horizon-" + UUID.randomUUID()).setModel("gpt-4o").setProvider("openai")
+                .setFeature("search").setStatus(RunStatus.SUCCEEDED).setEndTime(Times.ts(end)).setLatencyMs(900)
+                .setCostMicros(1_000L).build();
     }
 
     static GetAnalyticsCostSummaryRequest summary() {
