@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import dev.govcon.proto.v1.Dimension;
 import dev.govcon.proto.v1.GetAnalyticsCostSummaryRequest;
 import dev.govcon.proto.v1.GetAnalyticsCostSummaryResponse;
+import dev.govcon.proto.v1.GetCompletedRunsByDimensionRequest;
+import dev.govcon.proto.v1.GetCompletedRunsSummaryRequest;
 import dev.govcon.proto.v1.GetCostByModelRequest;
 import dev.govcon.proto.v1.GetCostSummaryRequest;
 import dev.govcon.proto.v1.GetCostTrendRequest;
@@ -45,7 +47,8 @@ import dev.govcon.server.wire.Times;
 /**
  * Analytics over the daily rollups: for a generated history in Europe/Paris (DST), Asia/Kolkata
  * (a half-hour zone) and UTC, every answer read after the daily job folded the days equals the
- * answer read before (hourly rows only), and both equal the raw runs; a late run for a folded
+ * answer read before (hourly rows only), activity's group totals included, and both equal the
+ * raw runs; a late run for a folded
  * day is counted before and after its refold; a zone change is read correctly at once and
  * refolded by the next run.
  */
@@ -104,6 +107,17 @@ class DailyRollupReadsTest {
                 }
                 out.add(c.analytics().getEfficiency(GetEfficiencyRequest.newBuilder().setStartTime(Times.ts(w[0]))
                         .setEndTime(Times.ts(w[1])).setPageSize(1000).build()).toString());
+                // Activity's group totals (with their latency percentiles) read the same plan.
+                for (Dimension d : List.of(Dimension.MODEL, Dimension.STATUS)) {
+                    out.add(c.activity().getCompletedRunsByDimension(GetCompletedRunsByDimensionRequest.newBuilder()
+                            .setStartTime(Times.ts(w[0])).setEndTime(Times.ts(w[1])).setDimension(d).setLimit(3)
+                            .build()).toString());
+                }
+                out.add(c.activity().getCompletedRunsByDimension(GetCompletedRunsByDimensionRequest.newBuilder()
+                        .setStartTime(Times.ts(w[0])).setEndTime(Times.ts(w[1])).setDimension(Dimension.FEATURE)
+                        .setModel("gpt-4o").build()).toString());
+                out.add(c.activity().getCompletedRunsSummary(GetCompletedRunsSummaryRequest.newBuilder()
+                        .setStartTime(Times.ts(w[0])).setEndTime(Times.ts(w[1])).build()).toString());
             }
             // The overview's month to date and month-end forecast (28 days of daily spend) too.
             out.add(c.overview().getCostSummary(GetCostSummaryRequest.getDefaultInstance()).toString());

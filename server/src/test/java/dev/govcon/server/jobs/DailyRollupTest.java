@@ -37,11 +37,11 @@ class DailyRollupTest {
     @Test
     void localDaysEqualTheSumOfTheirHoursAndRerunsAreIdempotent() throws Exception {
         UUID tenant = newTenant(ZONE);
-        // "Now" is 21:59 UTC on day D-1: hours before 19:00 UTC (late runs: those ending before 20:00) are final.
+        // "Now" is 21:59 UTC on day D-1: runs ending before 19:00 UTC are late, hours before 18:00 are final.
         LocalDate d = LocalDate.now(ZoneOffset.UTC);
         MutableClock clock = new MutableClock(d.atStartOfDay(ZoneOffset.UTC).toInstant().minus(Duration.ofMinutes(121)));
-        assertThat(RollupHorizons.lateBefore(clock.instant())).isEqualTo(clock.instant().plusSeconds(60).minus(Duration.ofHours(4)));
-        assertThat(RollupHorizons.foldBefore(clock.instant())).isEqualTo(clock.instant().plusSeconds(60).minus(Duration.ofHours(5)));
+        assertThat(RollupHorizons.lateBefore(clock.instant())).isEqualTo(clock.instant().plusSeconds(60).minus(Duration.ofHours(3)));
+        assertThat(RollupHorizons.foldBefore(clock.instant())).isEqualTo(clock.instant().plusSeconds(60).minus(Duration.ofHours(4)));
         Random random = new Random(42);
         for (LocalDate day = d.minusDays(6); !day.isAfter(d); day = day.plusDays(1)) {
             for (int hour = 0; hour < 24; hour += 1 + random.nextInt(3)) {
@@ -70,7 +70,7 @@ class DailyRollupTest {
             // and the hour from 19:00 UTC (00:30 local) on the next local day.
             assertThat(daily(tenant).get(0).get(1)).isEqualTo(d.minusDays(6).toString());
 
-            // One minute later, 22:00 UTC: local D-1 is final, its last half hour included.
+            // One minute later, 22:00 UTC: hours before 19:00 are final, so local D-1 is, its last half hour included.
             clock.advance(Duration.ofMinutes(1));
             LocalDate folded = d;
             s.runNow("rollup-daily");
