@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import org.apache.ibatis.annotations.Param;
 
+import dev.govcon.server.analytics.RollupPlan;
 import dev.govcon.server.db.Mapper;
 
 /**
@@ -42,10 +43,11 @@ public interface ActivityReadMapper extends Mapper {
 
     /**
      * Rollup totals per value of {@code column} (a rollup column, or {@code ''} for one group)
-     * over hours in [start, end), most cost first.
+     * over the hours of {@code plan} (the filter's [start, end): whole folded local days from
+     * the daily rollups, the rest from the hourly ones), most cost first.
      */
     List<GroupRow> rollupGroups(@Param("tenantId") UUID tenantId, @Param("column") String column,
-                                @Param("f") RunFilter filter);
+                                @Param("f") RunFilter filter, @Param("plan") RollupPlan plan);
 
     /** The same figures from raw run records (for dimensions the rollups do not keep). */
     List<GroupRow> recordGroups(@Param("tenantId") UUID tenantId, @Param("column") String column,

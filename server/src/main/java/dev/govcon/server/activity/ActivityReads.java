@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import org.apache.ibatis.session.SqlSession;
+
 import dev.govcon.proto.v1.Dimension;
 import dev.govcon.proto.v1.DimensionBucket;
 import dev.govcon.proto.v1.GetCompletedRunsByDimensionRequest;
@@ -26,6 +28,7 @@ import dev.govcon.proto.v1.ListRunTracesResponse;
 import dev.govcon.proto.v1.Run;
 import dev.govcon.proto.v1.RunDimensionGroup;
 import dev.govcon.proto.v1.RunStatus;
+import dev.govcon.server.analytics.RollupPlan;
 import dev.govcon.server.auth.Principal;
 import dev.govcon.server.db.Database;
 import dev.govcon.server.errors.Errors;
@@ -136,6 +139,11 @@ public final class ActivityReads {
         return new Cursors.TimeKey(last.endTime(), last.runId()).encode();
     }
 
+    /** Whole local days the daily job folded come from the daily rollups, the other hours from the hourly ones. */
+    private static RollupPlan plan(SqlSession s, Principal caller, TimeWindow w) {
+        return RollupPlan.forTenant(s, caller.tenantId(), w.start(), w.end());
+    }
+
     GetCompletedRunsByDimensionResponse completedByDimension(Principal caller, GetCompletedRunsByDimensionRequest req) {
         Dimension dimension = Validate.enumValue("dimension", req.getDimension(), true);
         int limit = limit(req.getLimit());
@@ -148,11 +156,11 @@ public final class ActivityReads {
         List<GroupRow> groups = database.read(s -> {
             ActivityReadMapper m = s.getMapper(ActivityReadMapper.class);
             return switch (dimension) {
-                case MODEL -> m.rollupGroups(caller.tenantId(), "r.model", f);
-                case PROVIDER -> m.rollupGroups(caller.tenantId(), "r.provider", f);
-                case FEATURE -> m.rollupGroups(caller.tenantId(), "r.feature", f);
-                case ENVIRONMENT -> m.rollupGroups(caller.tenantId(), "r.environment", f);
-                case STATUS -> m.rollupGroups(caller.tenantId(), "r.status", f);
+                case MODEL -> m.rollupGroups(caller.tenantId(), "r.model", f, plan(s, caller, w));
+                case PROVIDER -> m.rollupGroups(caller.tenantId(), "r.provider", f, plan(s, caller, w));
+                case FEATURE -> m.rollupGroups(caller.tenantId(), "r.feature", f, plan(s, caller, w));
+                case ENVIRONMENT -> m.rollupGroups(caller.tenantId(), "r.environment", f, plan(s, caller, w));
+                case STATUS -> m.rollupGroups(caller.tenantId(), "r.status", f, plan(s, caller, w));
                 case USER -> m.recordGroups(caller.tenantId(), "r.end_user", f, LatencyHistogram.ranges());
                 default -> throw Errors.invalid("dimension", "is not a known value");
             };
@@ -174,7 +182,7 @@ public final class ActivityReads {
                 filter("provider", req.getProvider()), filter("feature", req.getFeature()), null, null,
                 filter("environment", req.getEnvironment()), null, null, null, null, 0);
         List<GroupRow> rows = database.read(s -> s.getMapper(ActivityReadMapper.class)
-                .rollupGroups(caller.tenantId(), "''", f));
+                .rollupGroups(caller.tenantId(), "''", f, plan(s, caller, w)));
         GetCompletedRunsSummaryResponse.Builder out = GetCompletedRunsSummaryResponse.newBuilder()
                 .setStartTime(Times.ts(w.start())).setEndTime(Times.ts(w.end()));
         if (rows.isEmpty()) {

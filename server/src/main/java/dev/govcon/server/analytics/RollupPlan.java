@@ -34,6 +34,11 @@ public record RollupPlan(List<HourRange> hours, LocalDate dailyFrom, LocalDate d
         return of(start, end, zone, state, state == null ? List.of() : m.dirtyDays(tenantId));
     }
 
+    /** The same, in the tenant's own zone (tenants.time_zone), for reads whose buckets are not local days. */
+    public static RollupPlan forTenant(SqlSession s, UUID tenantId, Instant start, Instant end) {
+        return forTenant(s, tenantId, start, end, TenantZones.of(s, tenantId));
+    }
+
     static RollupPlan hourly(Instant start, Instant end) {
         return new RollupPlan(List.of(new HourRange(start, end)), null, null, List.of());
     }

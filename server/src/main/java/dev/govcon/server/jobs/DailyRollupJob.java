@@ -26,24 +26,29 @@ import java.util.UUID;
  * <ul>
  * <li>Runs committed before the fold's statement started: the fold's INSERT ... SELECT reads
  *     them (READ COMMITTED: each statement sees everything committed before it).</li>
- * <li>Runs committed later and ending before {@link RollupHorizons#lateBefore} (the start of
- *     yesterday, UTC, by the ingesting replica's clock): their transaction also inserted a dirty
- *     mark for their UTC day, so reads treat the overlapping local days as hourly from the
- *     moment the run is visible (run and mark commit together). The job reads the marks
- *     <em>first</em>, then refolds their days (those statements see every run whose mark was
- *     read), then deletes exactly the marks it read, by mark_id: a mark committed after the
- *     read is a new row and survives until the next run.</li>
- * <li>Runs committed later and ending at or after {@code lateBefore}: the fold only ever treats
- *     days whose every hour is before {@link RollupHorizons#foldBefore} (the start of the day
- *     before yesterday, UTC, by the job's clock) as final. {@code lateBefore} at ingestion is at
- *     or after {@code foldBefore} at the fold as long as the ingesting replica's clock (when it
- *     took the group) is less than a day behind the job's clock: clock skew plus the time a
- *     group waits to commit, both seconds in practice. Such runs are in hours the fold never
- *     treated as final, so reads take them from the hourly rows.</li>
+ * <li>Runs committed later and ending before {@link RollupHorizons#lateBefore} (two hours
+ *     before the ingesting replica's clock, rounded down to the hour): their transaction also
+ *     inserted a dirty mark for their UTC day, so reads treat the overlapping local days as
+ *     hourly from the moment the run is visible (run and mark commit together). The job reads
+ *     the marks <em>first</em>, then refolds their days (those statements see every run whose
+ *     mark was read), then deletes exactly the marks it read, by mark_id: a mark committed after
+ *     the read is a new row and survives until the next run.</li>
+ * <li>Runs committed later and ending at or after {@code lateBefore}: their rollup hour (the
+ *     hour of their end) starts at or after {@code lateBefore}, since it is a whole hour. The
+ *     fold only ever treats local days whose every hour is before
+ *     {@link RollupHorizons#foldBefore} ({@code lateBefore} minus
+ *     {@link RollupHorizons#SKEW_MARGIN}, one hour, by the job's clock when it started) as
+ *     final. Both horizons move with the clock hour by hour, so {@code lateBefore} at ingestion
+ *     is at or after {@code foldBefore} at the fold as long as the ingesting replica's clock
+ *     when it took the group is less than the margin behind the job's clock at its start:
+ *     clock skew plus the time a group stays in flight across the fold's start, both seconds
+ *     in practice (a group's transaction is one COPY and one statement). Such runs are in
+ *     hours the fold never treated as final, so reads take them from the hourly rows.</li>
  * </ul>
  * Midnight needs no special case: both horizons are instants, not "today", and the local days
- * folded are those whose last hour ends by {@code foldBefore}. A zone change is seen by reads
- * at once (state zone differs: everything hourly) and repaired by the next run. The run reaper
+ * folded are those whose last hour ends by {@code foldBefore} (so a local day becomes daily
+ * three to four hours after it ends). A zone change is seen by reads at once (state zone
+ * differs: everything hourly) and repaired by the next run. The run reaper
  * completes runs with end time "now", never late. One replica runs the job at a time (the
  * scheduler's advisory lock).
  */

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import dev.govcon.proto.v1.Dimension;
 import dev.govcon.proto.v1.GetAnalyticsCostSummaryRequest;
 import dev.govcon.proto.v1.GetAnalyticsCostSummaryResponse;
+import dev.govcon.proto.v1.GetCompletedRunsByDimensionRequest;
+import dev.govcon.proto.v1.GetCompletedRunsSummaryRequest;
 import dev.govcon.proto.v1.GetCostByModelRequest;
 import dev.govcon.proto.v1.GetCostSummaryRequest;
 import dev.govcon.proto.v1.GetCostTrendRequest;
@@ -36,6 +38,7 @@ import dev.govcon.server.analytics.RawRuns.Agg;
 import dev.govcon.server.analytics.RawRuns.Raw;
 import dev.govcon.server.demo.HistoryGenerator;
 import dev.govcon.server.jobs.DailyRollupJob;
+import dev.govcon.server.jobs.RollupHorizons;
 import dev.govcon.server.jobs.RunOutcome;
 import dev.govcon.server.testing.RunFixtures;
 import dev.govcon.server.testing.RunningServer;
@@ -44,7 +47,8 @@ import dev.govcon.server.wire.Times;
 /**
  * Analytics over the daily rollups: for a generated history in Europe/Paris (DST), Asia/Kolkata
  * (a half-hour zone) and UTC, every answer read after the daily job folded the days equals the
- * answer read before (hourly rows only), and both equal the raw runs; a late run for a folded
+ * answer read before (hourly rows only), activity's group totals included, and both equal the
+ * raw runs; a late run for a folded
  * day is counted before and after its refold; a zone change is read correctly at once and
  * refolded by the next run.
  */
@@ -103,6 +107,17 @@ class DailyRollupReadsTest {
                 }
                 out.add(c.analytics().getEfficiency(GetEfficiencyRequest.newBuilder().setStartTime(Times.ts(w[0]))
                         .setEndTime(Times.ts(w[1])).setPageSize(1000).build()).toString());
+                // Activity's group totals (with their latency percentiles) read the same plan.
+                for (Dimension d : List.of(Dimension.MODEL, Dimension.STATUS)) {
+                    out.add(c.activity().getCompletedRunsByDimension(GetCompletedRunsByDimensionRequest.newBuilder()
+                            .setStartTime(Times.ts(w[0])).setEndTime(Times.ts(w[1])).setDimension(d).setLimit(3)
+                            .build()).toString());
+                }
+                out.add(c.activity().getCompletedRunsByDimension(GetCompletedRunsByDimensionRequest.newBuilder()
+                        .setStartTime(Times.ts(w[0])).setEndTime(Times.ts(w[1])).setDimension(Dimension.FEATURE)
+                        .setModel("gpt-4o").build()).toString());
+                out.add(c.activity().getCompletedRunsSummary(GetCompletedRunsSummaryRequest.newBuilder()
+                        .setStartTime(Times.ts(w[0])).setEndTime(Times.ts(w[1])).build()).toString());
             }
             // The overview's month to date and month-end forecast (28 days of daily spend) too.
             out.add(c.overview().getCostSummary(GetCostSummaryRequest.getDefaultInstance()).toString());
@@ -155,10 +170,11 @@ class DailyRollupReadsTest {
             UUID id = UUID.fromString(t.id());
             assertThat(fx.queryStrings("SELECT time_zone FROM rollup_daily_state WHERE tenant_id = ?", id))
                     .containsExactly(zone);
-            // Folded through the day before yesterday (UTC) at least: most of every window is daily.
+            // Folded up to the local day of four hours ago at least (its hours before 3 h ago are final):
+            // most of every window is daily.
             LocalDate until = LocalDate.parse(fx.queryStrings(
                     "SELECT folded_until::text FROM rollup_daily_state WHERE tenant_id = ?", id).get(0));
-            assertThat(until).isAfterOrEqualTo(LocalDate.ofInstant(to, ZoneOffset.UTC).minusDays(3));
+            assertThat(until).isAfterOrEqualTo(LocalDate.ofInstant(to, ZoneOffset.UTC).minusDays(1));
             assertThat(fx.queryLong("SELECT count(DISTINCT day) FROM run_rollups_daily WHERE tenant_id = ?", id))
                     .isGreaterThan(25);
             assertThat(fx.queryLong("SELECT count(*) FROM rollup_dirty_days WHERE tenant_id = ?", id)).isZero();
@@ -204,6 +220,28 @@ class DailyRollupReadsTest {
             assertThat(answers(t)).containsExactlyElementsOf(withLateRun);
             assertThat(efficiencyRetries(c)).isEqualTo(1);
         }
+    }
+
+    @Test
+    void onlyRunsEndingBeforeTheLateHorizonMarkTheirDay() {
+        RunningServer.Tenant t = server.newTenant("Daily horizon");
+        UUID id = UUID.fromString(t.id());
+        // Two hours ago, rounded down to the hour: a run ending then or later is in an hour no fold treats as final.
+        Instant lateBefore = server.clock.instant().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.HOURS);
+        assertThat(RollupHorizons.lateBefore(server.clock.instant())).isEqualTo(lateBefore);
+        try (GovconClient c = server.grpc(t.ownerKey())) {
+            c.runtime().recordRuns(RecordRunsRequest.newBuilder().addRuns(horizonRun(lateBefore)).build());
+            assertThat(fx.queryLong("SELECT count(*) FROM rollup_dirty_days WHERE tenant_id = ?", id)).isZero();
+            c.runtime().recordRuns(RecordRunsRequest.newBuilder().addRuns(horizonRun(lateBefore.minusMillis(1))).build());
+            assertThat(fx.queryStrings("SELECT utc_day::text FROM rollup_dirty_days WHERE tenant_id = ?", id))
+                    .containsExactly(LocalDate.ofInstant(lateBefore.minusMillis(1), ZoneOffset.UTC).toString());
+        }
+    }
+
+    static Run horizonRun(Instant end) {
+        return Run.newBuilder().setRunId("horizon-" + UUID.randomUUID()).setModel("gpt-4o").setProvider("openai")
+                .setFeature("search").setStatus(RunStatus.SUCCEEDED).setEndTime(Times.ts(end)).setLatencyMs(900)
+                .setCostMicros(1_000L).build();
     }
 
     static GetAnalyticsCostSummaryRequest summary() {

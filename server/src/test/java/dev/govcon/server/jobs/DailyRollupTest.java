@@ -37,9 +37,11 @@ class DailyRollupTest {
     @Test
     void localDaysEqualTheSumOfTheirHoursAndRerunsAreIdempotent() throws Exception {
         UUID tenant = newTenant(ZONE);
-        // "Now" is 05:30 UTC on day D; hours before D-2 00:00 UTC are final.
+        // "Now" is 21:59 UTC on day D-1: runs ending before 19:00 UTC are late, hours before 18:00 are final.
         LocalDate d = LocalDate.now(ZoneOffset.UTC);
-        MutableClock clock = new MutableClock(d.atStartOfDay(ZoneOffset.UTC).toInstant().plus(Duration.ofMinutes(330)));
+        MutableClock clock = new MutableClock(d.atStartOfDay(ZoneOffset.UTC).toInstant().minus(Duration.ofMinutes(121)));
+        assertThat(RollupHorizons.lateBefore(clock.instant())).isEqualTo(clock.instant().plusSeconds(60).minus(Duration.ofHours(3)));
+        assertThat(RollupHorizons.foldBefore(clock.instant())).isEqualTo(clock.instant().plusSeconds(60).minus(Duration.ofHours(4)));
         Random random = new Random(42);
         for (LocalDate day = d.minusDays(6); !day.isAfter(d); day = day.plusDays(1)) {
             for (int hour = 0; hour < 24; hour += 1 + random.nextInt(3)) {
@@ -52,18 +54,29 @@ class DailyRollupTest {
                 }
             }
         }
-        // Kolkata is UTC+5:30: D-2 00:00 UTC is 05:30 on local D-2, so local days before D-2 are folded.
-        LocalDate until = d.minusDays(2);
+        // The hour from 18:00 UTC on D-1 starts at 23:30 in Kolkata (UTC+5:30), so it ends local day
+        // D-1: that day is final only from foldBefore 19:00 UTC, that is from 22:00 UTC.
+        insertHourly(tenant, d.minusDays(1), 18, "last-half-hour", "SUCCEEDED", random);
+        LocalDate until = d.minusDays(1);
 
         try (JobScheduler s = TestJobs.scheduler(clock, "rollup-test", new DailyRollupJob())) {
             JobRunResult first = s.runNow("rollup-daily");
             assertThat(first.outcome()).isEqualTo(RunOutcome.SUCCEEDED);
             assertThat(daily(tenant)).isNotEmpty().isEqualTo(summedHourly(tenant, until));
+            assertThat(daily(tenant)).noneSatisfy(r -> assertThat(r.get(2)).isEqualTo("last-half-hour"));
             assertThat(query("SELECT time_zone || ' ' || folded_until FROM rollup_daily_state WHERE tenant_id = '"
                              + tenant + "'")).containsExactly(List.of(ZONE + " " + until));
             // 00:00 UTC is 05:30 in Kolkata, so the oldest hours (D-6, from 00:00 UTC) are on local D-6,
             // and the hour from 19:00 UTC (00:30 local) on the next local day.
             assertThat(daily(tenant).get(0).get(1)).isEqualTo(d.minusDays(6).toString());
+
+            // One minute later, 22:00 UTC: hours before 19:00 are final, so local D-1 is, its last half hour included.
+            clock.advance(Duration.ofMinutes(1));
+            LocalDate folded = d;
+            s.runNow("rollup-daily");
+            assertThat(daily(tenant)).isEqualTo(summedHourly(tenant, folded));
+            assertThat(daily(tenant)).anySatisfy(r -> assertThat(r.subList(1, 3))
+                    .containsExactly(d.minusDays(1).toString(), "last-half-hour"));
 
             String before = daily(tenant).toString();
             clock.advance(Duration.ofMinutes(10));
@@ -75,15 +88,15 @@ class DailyRollupTest {
             exec("INSERT INTO rollup_dirty_days (tenant_id, utc_day) VALUES ('" + tenant + "', '" + d.minusDays(4) + "')");
             clock.advance(Duration.ofMinutes(10));
             assertThat(s.runNow("rollup-daily").items()).isGreaterThanOrEqualTo(1);
-            assertThat(daily(tenant)).isEqualTo(summedHourly(tenant, until));
+            assertThat(daily(tenant)).isEqualTo(summedHourly(tenant, folded));
             assertThat(daily(tenant)).anySatisfy(r -> assertThat(r.get(2)).isEqualTo("late-model"));
             assertThat(query("SELECT 1 FROM rollup_dirty_days WHERE tenant_id = '" + tenant + "'")).isEmpty();
 
-            // Midnight passes: one more local day becomes final and is folded.
+            // A day later: one more local day becomes final and is folded.
             clock.advance(Duration.ofDays(1));
             s.runNow("rollup-daily");
-            assertThat(daily(tenant)).isEqualTo(summedHourly(tenant, until.plusDays(1)));
-            assertThat(daily(tenant)).anySatisfy(r -> assertThat(r.get(1)).isEqualTo(until.toString()));
+            assertThat(daily(tenant)).isEqualTo(summedHourly(tenant, folded.plusDays(1)));
+            assertThat(daily(tenant)).anySatisfy(r -> assertThat(r.get(1)).isEqualTo(folded.toString()));
         }
     }
 
