@@ -60,6 +60,16 @@ final class DirectReplay {
         for (int g = 1; g <= count; g++) {
             runs[g - 1] = Run.of(baseMs, g);
         }
+        return of(kind, amount, action, warnAtRatio, runs, fromMs, toMs, zone);
+    }
+
+    /**
+     * Replays the limit over {@code runs} (those the replay reads: started from a day before the
+     * window to its end), reporting those that ended in [fromMs, toMs).
+     */
+    static DirectReplay of(LimitKind kind, long amount, ControlAction action, Double warnAtRatio, Run[] runs,
+                           long fromMs, long toMs, ZoneId zone) {
+        runs = runs.clone();
         Arrays.sort(runs, Comparator.comparingLong(Run::startMs).thenComparing(Run::id));
         DirectReplay out = new DirectReplay();
         PriorityQueue<Long> inFlight = new PriorityQueue<>();
