@@ -63,13 +63,20 @@ class RunMarksTest {
             t.client = server.grpc(created.ownerKey());
         }
         Random random = new Random(17);
-        history(A, "a-", 1200, random);
-        history(B, "b-", 400, random);
+        history(A, "a-", REACH.minus(Duration.ofHours(3)), 1200, random);
+        history(B, "b-", START.minus(Duration.ofHours(3)), 400, random);
         // Longer than a day, started before the replay's reach: counted nowhere as in flight.
         record(A, "long-day", REACH.minus(Duration.ofHours(2)), REACH.plus(Duration.ofHours(30)), "chat", "SUCCEEDED");
         // Longer than an hour, inside the reach: found through run_marks_long.
         record(A, "long-hours", START.minus(Duration.ofHours(3)), START.minus(Duration.ofMinutes(30)), "chat", "SUCCEEDED");
         record(B, "long-b", START.plus(Duration.ofHours(2)), START.plus(Duration.ofHours(5)), "chat", "SUCCEEDED");
+        rollUp();
+    }
+
+    /** The runs and spend of a replay's whole hours come from the hourly rollups. */
+    static void rollUp() {
+        fx.rebuildRollups(A.id);
+        fx.rebuildRollups(B.id);
     }
 
     @AfterAll
@@ -79,16 +86,16 @@ class RunMarksTest {
         server.close();
     }
 
-    /** Clusters of runs every ~40 minutes from before the reach to the window's end. */
-    static void history(Tenant t, String prefix, int count, Random random) {
-        Instant at = REACH.minus(Duration.ofHours(3));
+    /** Clusters of runs every ~40 minutes from {@code from} on, up to the window's end. */
+    static void history(Tenant t, String prefix, Instant from, int count, Random random) {
+        Instant cluster = from;
+        Instant start = cluster;
         for (int i = 0; i < count; i++) {
             if (i % 12 == 0) {
-                at = at.plus(Duration.ofMinutes(35 + random.nextInt(10)));
+                cluster = cluster.plus(Duration.ofMinutes(35 + random.nextInt(10)));
             }
-            // Starts on 10 ms steps; every fifth run starts with the one before (a tie).
-            Instant start = i % 5 == 4 ? at : at.plusMillis(10L * random.nextInt(9_000));
-            at = start.isAfter(at) ? start : at;
+            // Twelve runs within 50 s, on 10 ms steps; every fifth starts with the one before (a tie).
+            start = i % 5 == 4 ? start : cluster.plusMillis(10L * random.nextInt(5_000));
             if (!start.isBefore(END)) {
                 break;
             }
@@ -131,11 +138,12 @@ class RunMarksTest {
         }
         LimitSimulation s = t.client.policies().simulateLimit(SimulateLimitRequest.newBuilder().setLimit(limit)
                 .setStartTime(Times.ts(START)).setEndTime(Times.ts(END)).build()).getSimulation();
-        DirectReplay.Run[] read = t.counted.stream()
-                .filter(r -> r.startMs() >= REACH.toEpochMilli() && r.startMs() < END.toEpochMilli())
-                .toArray(DirectReplay.Run[]::new);
-        DirectReplay direct = DirectReplay.of(kind, amount, action, warnAt, read, START.toEpochMilli(),
-                                              END.toEpochMilli(), ZoneOffset.UTC);
+        DirectReplay direct = DirectReplay.of(kind, amount, action, warnAt, t.counted.toArray(DirectReplay.Run[]::new),
+                                              REACH.toEpochMilli(), START.toEpochMilli(), END.toEpochMilli(),
+                                              ZoneOffset.UTC);
+        System.out.printf("RunMarksTest: %s: %d runs, %d blocked, %d warned (direct: %d, %d, %d)%n", label,
+                          s.getRunsEvaluated(), s.getProposed().getBlockedRuns(), s.getProposed().getWarnedRuns(),
+                          direct.runs, direct.blocked, direct.warned);
         assertThat(direct.blocked + direct.warned).as(label + ": the limit acts on some runs").isPositive();
         assertThat(s.getRunsEvaluated()).as(label).isEqualTo(direct.runs);
         assertThat(s.getProposed()).as(label).isEqualTo(direct.totals());
@@ -164,6 +172,8 @@ class RunMarksTest {
         runJob();
         assertThat(copied(A)).as("A's runs but the BLOCKED ones").isEqualTo(A.counted.size());
         assertThat(copied(B)).isEqualTo(B.counted.size());
+        assertThat(fx.queryLong("SELECT count(*) FROM run_marks WHERE tenant_id = ? AND in_flight > 2 AND minute_place > 3",
+                                A.id)).as("marked").isPositive();
         assertReplaysEqualDirect("all copied");
 
         // Recorded late: runs that started hours ago, into busy minutes and across other runs,
@@ -174,10 +184,14 @@ class RunMarksTest {
             Instant start = Instant.ofEpochMilli(near.startMs()).plusMillis(10L * random.nextInt(20));
             record(A, "late-" + i, start, start.plusMillis(10L * random.nextInt(3_000)), "feature-late", "SUCCEEDED");
         }
-        record(A, "late-long", REACH.minus(Duration.ofMinutes(20)), START.plus(Duration.ofHours(1)), "chat", "SUCCEEDED");
         record(A, "late-blocked", START.plus(Duration.ofHours(3)), START.plus(Duration.ofHours(3)).plusSeconds(5),
                "chat", "BLOCKED");
+        rollUp();
         assertReplaysEqualDirect("late runs not yet copied");
+        // One more, started before the reach: the whole replay is read from the run records.
+        record(A, "late-long", REACH.minus(Duration.ofMinutes(20)), START.plus(Duration.ofHours(1)), "chat", "SUCCEEDED");
+        rollUp();
+        assertReplaysEqualDirect("a late run from before the reach not yet copied");
 
         runJob();
         assertThat(copied(A)).isEqualTo(A.counted.size());
@@ -210,6 +224,7 @@ class RunMarksTest {
             runJob(); // while the run's transaction is open
             c.commit();
         }
+        rollUp();
         B.counted.add(new DirectReplay.Run("open-txn", start.toEpochMilli(), start.plusSeconds(90).toEpochMilli(),
                                            "", 1000, 0));
         assertThat(fx.queryLong("SELECT count(*) FROM run_marks WHERE run_id = 'open-txn'")).isZero();
