@@ -48,11 +48,9 @@ public final class RunMarksJob implements Job {
             if (!to.isAfter(from)) {
                 return 0L;
             }
-            List<MarkRegion> regions = m.copyRecorded(from, to);
             long copied = 0;
-            for (MarkRegion r : regions) {
-                m.mark(r.tenantId(), r.from(), r.to());
-                copied += r.runs();
+            for (MarkRegion r : m.regions(from, to)) {
+                copied += m.copyAndMark(r.tenantId(), from, to, r.from(), r.to());
             }
             m.moveWatermark(to);
             return copied;

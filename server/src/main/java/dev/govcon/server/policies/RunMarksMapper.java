@@ -26,11 +26,15 @@ interface RunMarksMapper extends Mapper {
      */
     Instant cappedWatermark(@Param("from") Instant from, @Param("to") Instant to, @Param("cap") int cap);
 
-    /** Copies the runs recorded in [from, to) and answers, per tenant, the start times to mark again. */
-    List<MarkRegion> copyRecorded(@Param("from") Instant from, @Param("to") Instant to);
+    /** Per tenant, the runs recorded in [from, to) to copy and the start times whose marks they change. */
+    List<MarkRegion> regions(@Param("from") Instant from, @Param("to") Instant to);
 
-    /** Recomputes both marks of the tenant's copied runs that started in [from, to]; answers how many changed. */
-    int mark(@Param("tenantId") UUID tenantId, @Param("from") Instant from, @Param("to") Instant to);
+    /**
+     * Copies the tenant's runs recorded in [recordedFrom, recordedTo) with their marks and marks
+     * again its copied runs that started in [from, to]; answers the runs copied.
+     */
+    long copyAndMark(@Param("tenantId") UUID tenantId, @Param("recordedFrom") Instant recordedFrom,
+                     @Param("recordedTo") Instant recordedTo, @Param("from") Instant from, @Param("to") Instant to);
 
     void moveWatermark(@Param("to") Instant to);
 }
