@@ -48,6 +48,7 @@ import dev.govcon.server.logs.LogsService;
 import dev.govcon.server.overview.OverviewService;
 import dev.govcon.server.signals.SignalsDetectJob;
 import dev.govcon.server.policies.PoliciesService;
+import dev.govcon.server.policies.RunMarksJob;
 import dev.govcon.server.runtime.RuntimeService;
 import dev.govcon.server.tenancy.TenantProvisioner;
 import io.grpc.BindableService;
@@ -142,6 +143,7 @@ public final class GovconServer implements AutoCloseable {
         jobList.add(new SignalsDetectJob());
         jobList.add(new IncidentEngineJob());
         jobList.add(new LessonMinerJob());
+        jobList.add(new RunMarksJob());
         jobList.removeIf(j -> extraJobs.stream().anyMatch(e -> e.name().equals(j.name())));
         jobList.addAll(extraJobs);
         JobScheduler jobs = new JobScheduler(database, clock, jobList, jobSettings).start();

@@ -32,7 +32,11 @@ import dev.govcon.server.db.SqlArray;
  * <p>Minute and concurrency limits read the runs that started from a day before the replay
  * in (start_time, run_id) order, flag those over or near
  * the limit with one window function, and sum only those; runs and spend per day and feature
- * come from the rollups as above (see {@link #flaggedAndTotals}).
+ * come from the rollups as above (see {@link #flaggedAndTotals}). A tenant-wide limit reads
+ * the marks that {@link RunMarksJob} keeps in run_marks, in start order with no sort, for the
+ * runs that started before the first run recorded since the job's watermark (the last minute
+ * or two, or a run recorded late), and replays the rest from the run records as above, those
+ * of the marked runs still running counting as in flight.
  */
 final class LimitReplay {
     /** How long before the replay runs that started are read for minute and concurrency limits. */
@@ -65,8 +69,8 @@ final class LimitReplay {
         }
         switch (limit.kind()) {
             case LIMIT_KIND_SPEND_PER_DAY, LIMIT_KIND_SPEND_PER_MONTH, LIMIT_KIND_TOKENS_PER_DAY -> windows(limit, out);
-            case LIMIT_KIND_REQUESTS_PER_MINUTE -> flaggedAndTotals(limit, out, mapper::replayMinutes);
-            case LIMIT_KIND_CONCURRENT_RUNS -> flaggedAndTotals(limit, out, mapper::replayConcurrent);
+            case LIMIT_KIND_REQUESTS_PER_MINUTE -> flaggedAndTotals(limit, out, mapper::replayMinutes, mapper::markedMinutes);
+            case LIMIT_KIND_CONCURRENT_RUNS -> flaggedAndTotals(limit, out, mapper::replayConcurrent, mapper::markedConcurrent);
             default -> throw new IllegalArgumentException("no replay for " + limit.kind());
         }
         return out;
@@ -87,7 +91,7 @@ final class LimitReplay {
         } else {
             windows.forEach(w -> plan.replay(w.start(), w.end().isAfter(end) ? end : w.end(), 0));
         }
-        ReplayQuery q = query(limit, tokens, plan, null, null, end, end);
+        ReplayQuery q = query(limit, tokens, plan, null, null, end, end, null);
         if (!plan.resolvedHours.isEmpty()) {
             mapper.resolvedHours(q).forEach(out::add);
         }
@@ -116,7 +120,8 @@ final class LimitReplay {
      * sums only those; the runs and spend of every day and feature come from the rollups'
      * whole hours and the run records of the partial hours at the replay's ends.
      */
-    private void flaggedAndTotals(SimulatedLimit limit, ReplayOutcome out, Function<ReplayQuery, List<ReplayRow>> flagged) {
+    private void flaggedAndTotals(SimulatedLimit limit, ReplayOutcome out, Function<ReplayQuery, List<ReplayRow>> flagged,
+                                  Function<ReplayQuery, List<ReplayRow>> marked) {
         Instant hoursFrom = end;
         Instant hoursTo = end;
         if (rollupsCount(limit)) {
@@ -128,15 +133,30 @@ final class LimitReplay {
                 hoursTo = to;
             }
         }
-        ReplayQuery q = query(limit, false, new Plan(), start.minus(RUN_REACH).truncatedTo(ChronoUnit.MINUTES), end,
-                              hoursFrom, hoursTo);
+        Instant scanStart = start.minus(RUN_REACH).truncatedTo(ChronoUnit.MINUTES);
+        if (limit.scope().isTenantWide()) {
+            // The marks of run_marks hold for the runs that started before the first run
+            // recorded since its watermark; from that minute on, the run records are replayed.
+            Instant split = mapper.marksSplit(tenantId, mapper.marksWatermark(), scanStart, end);
+            if (split.isAfter(scanStart)) {
+                marked.apply(query(limit, false, new Plan(), scanStart, split, end, end, null)).forEach(out::add);
+            }
+            if (split.isBefore(end)) {
+                sortedPass(flagged, query(limit, false, new Plan(), split, end, end, end, scanStart), out);
+            }
+        } else {
+            sortedPass(flagged, query(limit, false, new Plan(), scanStart, end, end, end, null), out);
+        }
+        mapper.replayTotals(query(limit, false, new Plan(), scanStart, end, hoursFrom, hoursTo, null)).forEach(out::add);
+    }
+
+    private void sortedPass(Function<ReplayQuery, List<ReplayRow>> flagged, ReplayQuery q, ReplayOutcome out) {
         mapper.sortedPassSettings();
         try {
             flagged.apply(q).forEach(out::add);
         } finally {
             mapper.replaySettings();
         }
-        mapper.replayTotals(q).forEach(out::add);
     }
 
     /** Sorts the rollup hours into those decided whole and those replayed run by run. */
@@ -175,7 +195,7 @@ final class LimitReplay {
     }
 
     private ReplayQuery query(SimulatedLimit limit, boolean tokens, Plan plan, Instant scanStart, Instant scanEnd,
-                              Instant hoursFrom, Instant hoursTo) {
+                              Instant hoursFrom, Instant hoursTo, Instant markedFrom) {
         long[] days = dayStarts.stream().mapToLong(LimitReplay::micros).toArray();
         Double warnAt = limit.warnAt();
         return new ReplayQuery(tenantId, limit.scope(), tokens, start, end, limit.amount(), warnAt,
@@ -184,7 +204,7 @@ final class LimitReplay {
                                scanStart, scanEnd, longs(plan.resolvedHours),
                                SqlArray.of(plan.outcomes.stream().mapToInt(i -> i).toArray()),
                                places(limit.amount()), warnAt == null ? null : places(Math.floor(warnAt)),
-                               hoursFrom, hoursTo);
+                               hoursFrom, hoursTo, markedFrom);
     }
 
     /** An integer mark exceeds {@code mark} exactly when it exceeds this (no run count reaches an int's maximum). */

@@ -83,6 +83,7 @@ final class LimitSimulator {
         UUID baseId = Validate.optionalId("base_limit_id", req.getBaseLimitId());
         return database.read(s -> {
             SimulationMapper m = s.getMapper(SimulationMapper.class);
+            m.oneSnapshot();
             LimitRow base = baseId == null ? null : m.limit(caller.tenantId(), baseId);
             if (baseId != null && base == null) {
                 throw Errors.notFound("limit", baseId);

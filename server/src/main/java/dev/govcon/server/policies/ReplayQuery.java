@@ -15,7 +15,7 @@ import dev.govcon.server.db.SqlArray;
  * @param block      the action is BLOCK: over runs are blocked
  * @param warnOnOver the action is WARN: over runs are warned
  * @param scanStart  for minute and concurrency replays: runs that ended from here on are read
- * @param scanEnd    ... and before here
+ * @param scanEnd    ... and before here (run_marks: runs that started before here)
  * @param resolvedHours    rollup hours decided whole, and for each its outcome:
  * @param resolvedOutcomes {@link #NONE}, {@link #NEAR} or {@link #OVER} (every run of the hour)
  * @param overPlaces for minute and concurrency replays: a run is over when its (integer) mark
@@ -25,12 +25,15 @@ import dev.govcon.server.db.SqlArray;
  * @param hoursFrom  replay totals: the whole rollup hours [hoursFrom, hoursTo) come from the
  *                   rollups, the rest of [start, end) from the run records
  * @param hoursTo    ...
+ * @param markedFrom tenant-wide minute and concurrency replays split at {@code scanStart}: the
+ *                   runs that started in [markedFrom, scanStart) were read from run_marks, and
+ *                   those of them still running count as in flight (null: not split)
  */
 record ReplayQuery(UUID tenantId, ControlScope scope, boolean tokens, Instant start, Instant end, long amount,
                    Double warnAt, boolean block, boolean warnOnOver, SqlArray dayMicros,
                    SqlArray segmentStarts, SqlArray segmentEnds, SqlArray seeds, Instant scanStart,
                    Instant scanEnd, SqlArray resolvedHours, SqlArray resolvedOutcomes, int overPlaces,
-                   Integer nearPlaces, Instant hoursFrom, Instant hoursTo) {
+                   Integer nearPlaces, Instant hoursFrom, Instant hoursTo, Instant markedFrom) {
     static final int NONE = 0;
     static final int NEAR = 1;
     static final int OVER = 2;

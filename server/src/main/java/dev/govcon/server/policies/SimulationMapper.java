@@ -45,6 +45,26 @@ interface SimulationMapper extends Mapper {
     /** Concurrent runs: the runs over or near the limit (runs in flight when they started), per day and feature. */
     List<ReplayRow> replayConcurrent(@Param("q") ReplayQuery query);
 
+    /** The watermark of run_marks: it holds every run recorded before it (and not BLOCKED). */
+    Instant marksWatermark();
+
+    /**
+     * Where a tenant-wide minute or concurrency replay of runs that started in [scanStart, end)
+     * stops reading run_marks: the minute of the earliest start of the tenant's runs recorded
+     * since {@code watermark}, at least scanStart; {@code end} when there is none.
+     */
+    Instant marksSplit(@Param("tenantId") UUID tenantId, @Param("watermark") Instant watermark,
+                       @Param("scanStart") Instant scanStart, @Param("end") Instant end);
+
+    /** Requests per minute, tenant-wide: the flagged runs of run_marks that started in [scanStart, scanEnd). */
+    List<ReplayRow> markedMinutes(@Param("q") ReplayQuery query);
+
+    /** Concurrent runs, tenant-wide: the flagged runs of run_marks that started in [scanStart, scanEnd). */
+    List<ReplayRow> markedConcurrent(@Param("q") ReplayQuery query);
+
+    /** Makes the read one snapshot: run_marks, its watermark and the run records agree. */
+    void oneSnapshot();
+
     /** Minute and concurrency replays: runs and spend per day and feature of the runs reported. */
     List<ReplayRow> replayTotals(@Param("q") ReplayQuery query);
 }

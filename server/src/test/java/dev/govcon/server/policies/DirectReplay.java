@@ -60,12 +60,29 @@ final class DirectReplay {
         for (int g = 1; g <= count; g++) {
             runs[g - 1] = Run.of(baseMs, g);
         }
+        return of(kind, amount, action, warnAtRatio, runs, Long.MIN_VALUE, fromMs, toMs, zone);
+    }
+
+    /**
+     * Replays the limit over {@code runs}, reporting those that ended in [fromMs, toMs); those
+     * that started before {@code readFromMs} (a day before the window) are reported but neither
+     * flagged nor in flight.
+     */
+    static DirectReplay of(LimitKind kind, long amount, ControlAction action, Double warnAtRatio, Run[] runs,
+                           long readFromMs, long fromMs, long toMs, ZoneId zone) {
+        runs = runs.clone();
         Arrays.sort(runs, Comparator.comparingLong(Run::startMs).thenComparing(Run::id));
         DirectReplay out = new DirectReplay();
         PriorityQueue<Long> inFlight = new PriorityQueue<>();
         long minute = Long.MIN_VALUE;
         long place = 0;
         for (Run r : runs) {
+            if (r.startMs() < readFromMs) {
+                if (r.endMs() >= fromMs && r.endMs() < toMs) {
+                    out.add(r, 0, amount, action, warnAtRatio, zone);
+                }
+                continue;
+            }
             long mark;
             if (kind == LimitKind.LIMIT_KIND_REQUESTS_PER_MINUTE) {
                 long m = Math.floorDiv(r.startMs(), 60_000L);
