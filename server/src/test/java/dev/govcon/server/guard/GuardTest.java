@@ -67,6 +67,19 @@ class GuardTest {
         }
     }
 
+    private static final String LEASED =
+            "SELECT coalesce(sum(leased), 0) FROM guard_windows WHERE tenant_id = ?::uuid AND limit_id = ?";
+
+    /** Background leases land after the check answers: waits (up to 10 s) for the window's lease total. */
+    private static void awaitLeased(Tenant t, UUID limit, long expected) throws InterruptedException {
+        RunFixtures sql = new RunFixtures(server.database.dataSource());
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (sql.queryLong(LEASED, t.id(), limit) < expected && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(sql.queryLong(LEASED, t.id(), limit)).isEqualTo(expected);
+    }
+
     @Test
     void withoutControlsEverythingIsAllowedAndNothingReserved() {
         Tenant t = server.newTenant("guard-empty");
@@ -194,17 +207,11 @@ class GuardTest {
         Tenant t = server.newTenant("guard-lease-ahead");
         // A slice is a twentieth of the limit: 500 here.
         UUID limit = TestControls.limit(server.database, t.id(), "SPEND_PER_DAY", 10_000).insert();
-        RunFixtures sql = new RunFixtures(server.database.dataSource());
-        String leased = "SELECT coalesce(sum(leased), 0) FROM guard_windows WHERE tenant_id = ?::uuid AND limit_id = ?";
 
         assertThat(check(t, call("gpt-4o").setEstimatedCostMicros(400)).getDecision())
                 .isEqualTo(GuardDecision.GUARD_DECISION_ALLOW);
         // The check leased 500 and kept 100 free, less than half a slice: one more slice follows.
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (sql.queryLong(leased, t.id(), limit) < 1000 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(sql.queryLong(leased, t.id(), limit)).isEqualTo(1000);
+        awaitLeased(t, limit, 1000);
 
         CheckGuardResponse next = check(t, call("gpt-4o").setEstimatedCostMicros(550));
         assertThat(next.getDecision()).isEqualTo(GuardDecision.GUARD_DECISION_ALLOW);
@@ -258,25 +265,20 @@ class GuardTest {
         // A slice is a twentieth of the limit: 500 here.
         UUID limit = TestControls.limit(server.database, t.id(), "SPEND_PER_DAY", 10_000).insert();
         RunFixtures sql = new RunFixtures(server.database.dataSource());
-        String leased = "SELECT coalesce(sum(leased), 0) FROM guard_windows WHERE tenant_id = ?::uuid AND limit_id = ?";
         for (int i = 0; i < 5; i++) {
             assertThat(check(t, call("gpt-4o").setEstimatedCostMicros(300)).getDecision())
                     .isEqualTo(GuardDecision.GUARD_DECISION_ALLOW);
         }
         // 1,500 held; the last check left no room free, so a fourth slice is leased ahead.
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (sql.queryLong(leased, t.id(), limit) < 2000 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(sql.queryLong(leased, t.id(), limit)).isEqualTo(2000);
+        awaitLeased(t, limit, 2000);
 
         server.clock.advance(Duration.ofMinutes(16));
         assertThat(server.server.guard().expireReservations()).isGreaterThanOrEqualTo(5);
-        assertThat(sql.queryLong(leased, t.id(), limit)).as("the five holds are given back; the free slice stays")
+        assertThat(sql.queryLong(LEASED, t.id(), limit)).as("the five holds are given back; the free slice stays")
                 .isEqualTo(500);
         CheckGuardResponse whole = check(t, call("gpt-4o").setEstimatedCostMicros(10_000));
         assertThat(whole.getDecision()).as("the whole budget can be leased again").isEqualTo(GuardDecision.GUARD_DECISION_ALLOW);
-        assertThat(sql.queryLong(leased, t.id(), limit)).isEqualTo(10_000);
+        assertThat(sql.queryLong(LEASED, t.id(), limit)).isEqualTo(10_000);
     }
 
     @Test
