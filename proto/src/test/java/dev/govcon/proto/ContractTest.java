@@ -15,7 +15,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.google.api.AnnotationsProto;
-import com.google.api.HttpRule;
 import com.google.protobuf.Descriptors.MethodDescriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 
@@ -47,14 +46,11 @@ class ContractTest {
             documented.add(new Endpoint(cols[0], cols[1], cols[2]));
         }
         rules = new HashMap<>();
-        for (ServiceDescriptor service : GovconApi.services()) {
-            for (MethodDescriptor m : service.getMethods()) {
-                if (m.getOptions().hasExtension(AnnotationsProto.http)) {
-                    HttpRule rule = m.getOptions().getExtension(AnnotationsProto.http);
-                    assertThat(rule.getAdditionalBindingsList()).as(m.getFullName()).isEmpty();
-                    rules.computeIfAbsent(verb(rule) + " " + path(rule), k -> new ArrayList<>()).add(m);
-                }
-            }
+        for (RestRule rule : RestRule.of(GovconApi.services())) {
+            MethodDescriptor m = rule.rpc();
+            assertThat(m.getOptions().getExtension(AnnotationsProto.http).getAdditionalBindingsList())
+                    .as(m.getFullName()).isEmpty();
+            rules.computeIfAbsent(rule.method() + " " + rule.path(), k -> new ArrayList<>()).add(m);
         }
     }
 
@@ -109,31 +105,8 @@ class ContractTest {
     @Test
     void bodiesAreWholeRequestsOnWritesAndAbsentOnReads() {
         rules.forEach((key, methods) -> {
-            HttpRule rule = methods.get(0).getOptions().getExtension(AnnotationsProto.http);
             boolean write = key.startsWith("POST") || key.startsWith("PUT");
-            assertThat(rule.getBody()).as("body of %s", key).isEqualTo(write ? "*" : "");
+            assertThat(RestRule.of(methods.get(0)).body()).as("body of %s", key).isEqualTo(write ? "*" : "");
         });
-    }
-
-    private static String verb(HttpRule rule) {
-        return switch (rule.getPatternCase()) {
-            case GET -> "GET";
-            case POST -> "POST";
-            case PUT -> "PUT";
-            case DELETE -> "DELETE";
-            case PATCH -> "PATCH";
-            default -> rule.getPatternCase().name();
-        };
-    }
-
-    private static String path(HttpRule rule) {
-        return switch (rule.getPatternCase()) {
-            case GET -> rule.getGet();
-            case POST -> rule.getPost();
-            case PUT -> rule.getPut();
-            case DELETE -> rule.getDelete();
-            case PATCH -> rule.getPatch();
-            default -> rule.getCustom().getPath();
-        };
     }
 }

@@ -6,11 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import com.google.api.AnnotationsProto;
-import com.google.api.HttpRule;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
-import com.google.protobuf.Descriptors.MethodDescriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
@@ -19,6 +16,8 @@ import com.linecorp.armeria.common.QueryParams;
 import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
+
+import dev.govcon.proto.RestRule;
 
 /**
  * Armeria's transcoder ignores query parameters that match no field and reads any word as
@@ -33,24 +32,11 @@ final class QueryParameterCheck implements DecoratingHttpServiceFunction {
     private final List<Route> routes = new ArrayList<>();
 
     QueryParameterCheck(List<ServiceDescriptor> services) {
-        for (ServiceDescriptor service : services) {
-            for (MethodDescriptor m : service.getMethods()) {
-                if (!m.getOptions().hasExtension(AnnotationsProto.http)) {
-                    continue;
-                }
-                HttpRule rule = m.getOptions().getExtension(AnnotationsProto.http);
-                String template = switch (rule.getPatternCase()) {
-                    case GET -> rule.getGet();
-                    case DELETE -> rule.getDelete();
-                    default -> null;
-                };
-                if (template == null) {
-                    continue;
-                }
-                HttpMethod method = rule.getPatternCase() == HttpRule.PatternCase.GET ? HttpMethod.GET : HttpMethod.DELETE;
-                int variables = template.split("\\{", -1).length - 1;
-                String regex = "^" + template.replaceAll("\\{[^}]+}", "[^/]+") + "$";
-                routes.add(new Route(method, Pattern.compile(regex), variables, m.getInputType(), m.getName()));
+        for (RestRule rule : RestRule.of(services)) {
+            if (rule.method().equals("GET") || rule.method().equals("DELETE")) {
+                String regex = "^" + rule.path().replaceAll("\\{[^}]+}", "[^/]+") + "$";
+                routes.add(new Route(HttpMethod.valueOf(rule.method()), Pattern.compile(regex), rule.variables(),
+                                     rule.rpc().getInputType(), rule.rpc().getName()));
             }
         }
         // A static segment wins over a variable one, as in the transcoder itself.
