@@ -48,6 +48,17 @@ public record RollupPlan(List<HourRange> hours, LocalDate dailyFrom, LocalDate d
         return of(start, end, zone, state, state == null ? List.of() : m.dirtyDays(tenantId));
     }
 
+    /**
+     * The same, narrowed ({@link #narrowed}): for totals of runs, spend and statuses with no
+     * dimension filter or key (the overview's month to date and daily spend).
+     */
+    public static RollupPlan totalsForTenant(SqlSession s, UUID tenantId, Instant start, Instant end, ZoneId zone) {
+        AnalyticsMapper m = s.getMapper(AnalyticsMapper.class);
+        DailyRollupState state = m.dailyState(tenantId);
+        List<LocalDate> dirty = state == null ? List.of() : m.dirtyDays(tenantId);
+        return of(start, end, zone, state, dirty).narrowed(state, dirty);
+    }
+
     /** The same, in the tenant's own zone (tenants.time_zone), for reads whose buckets are not local days. */
     public static RollupPlan forTenant(SqlSession s, UUID tenantId, Instant start, Instant end) {
         return forTenant(s, tenantId, start, end, TenantZones.of(s, tenantId));

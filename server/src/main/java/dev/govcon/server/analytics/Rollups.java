@@ -71,6 +71,10 @@ final class Rollups {
 
     /** Hour buckets read hours only; the narrow rows wherever the keys and the filter allow. */
     private RollupPlan plan(Granularity g, List<String> keys) {
+        boolean narrow = RollupPlan.narrowFits(keys, filter.feature(), filter.environment());
+        if (g == Granularity.HOUR && !narrow) {
+            return RollupPlan.hourly(window.start(), window.end());
+        }
         if (!coverage.loaded) {
             coverage.state = mapper.dailyState(tenantId);
             coverage.dirtyDays = coverage.state == null ? List.of() : mapper.dirtyDays(tenantId);
@@ -78,8 +82,7 @@ final class Rollups {
         }
         RollupPlan plan = g == Granularity.HOUR ? RollupPlan.hourly(window.start(), window.end())
                 : RollupPlan.of(window.start(), window.end(), window.zone(), coverage.state, coverage.dirtyDays);
-        return RollupPlan.narrowFits(keys, filter.feature(), filter.environment())
-               ? plan.narrowed(coverage.state, coverage.dirtyDays) : plan;
+        return narrow ? plan.narrowed(coverage.state, coverage.dirtyDays) : plan;
     }
 
     /** One total per bucket of {@code g}, every bucket of the window included (zeros when empty). */
