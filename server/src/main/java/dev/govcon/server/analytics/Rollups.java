@@ -16,7 +16,9 @@ import dev.govcon.server.jobs.DailyRollupState;
 /**
  * Reads of the run rollups for one tenant, window and filter: whole local days that the daily
  * job folded from {@code run_rollups_daily}, the rest from {@code run_rollups_hourly}
- * ({@link RollupPlan}); hour buckets always from the hourly rows.
+ * ({@link RollupPlan}); hour buckets always from the hourly rows. Reads grouped by model and
+ * provider at most, and not filtered by feature or environment, take the narrow rows where the
+ * job wrote them ({@link RollupPlan#narrowed}).
  */
 final class Rollups {
     private final AnalyticsMapper mapper;
@@ -50,27 +52,37 @@ final class Rollups {
     }
 
     RollupRow total() {
-        return RollupRow.sum(mapper.rollups(tenantId, plan(), filter, zone(), null, List.of()));
+        return RollupRow.sum(mapper.rollups(tenantId, plan(List.of()), filter, zone(), null, List.of()));
     }
 
     /** Totals per combination of {@code keys}. */
     List<RollupRow> by(String... keys) {
-        return mapper.rollups(tenantId, plan(), filter, zone(), null, List.of(keys));
+        return mapper.rollups(tenantId, plan(List.of(keys)), filter, zone(), null, List.of(keys));
     }
 
     /** Totals per bucket of {@code g} (and per combination of {@code keys}). */
     List<RollupRow> series(Granularity g, String... keys) {
-        RollupPlan plan = g == Granularity.HOUR ? RollupPlan.hourly(window.start(), window.end()) : plan();
-        return mapper.rollups(tenantId, plan, filter, zone(), AnalyticsWindow.unit(g), List.of(keys));
+        return mapper.rollups(tenantId, plan(g, List.of(keys)), filter, zone(), AnalyticsWindow.unit(g), List.of(keys));
     }
 
-    private RollupPlan plan() {
+    private RollupPlan plan(List<String> keys) {
+        return plan(Granularity.DAY, keys);
+    }
+
+    /** Hour buckets read hours only; the narrow rows wherever the keys and the filter allow. */
+    private RollupPlan plan(Granularity g, List<String> keys) {
+        boolean narrow = RollupPlan.narrowFits(keys, filter.feature(), filter.environment());
+        if (g == Granularity.HOUR && !narrow) {
+            return RollupPlan.hourly(window.start(), window.end());
+        }
         if (!coverage.loaded) {
             coverage.state = mapper.dailyState(tenantId);
             coverage.dirtyDays = coverage.state == null ? List.of() : mapper.dirtyDays(tenantId);
             coverage.loaded = true;
         }
-        return RollupPlan.of(window.start(), window.end(), window.zone(), coverage.state, coverage.dirtyDays);
+        RollupPlan plan = g == Granularity.HOUR ? RollupPlan.hourly(window.start(), window.end())
+                : RollupPlan.of(window.start(), window.end(), window.zone(), coverage.state, coverage.dirtyDays);
+        return narrow ? plan.narrowed(coverage.state, coverage.dirtyDays) : plan;
     }
 
     /** One total per bucket of {@code g}, every bucket of the window included (zeros when empty). */

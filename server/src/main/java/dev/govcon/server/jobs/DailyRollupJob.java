@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -17,7 +18,7 @@ import java.util.UUID;
  * in and the first day not folded ({@code folded_until}); the job folds the days from there
  * up to the horizon, refolds the days that late runs marked dirty, and, when the tenant's zone
  * changed (or on its first run), drops the tenant's daily rows and refolds its whole history
- * in the new zone. Returns the daily rows written.
+ * in the new zone. Returns the daily and narrow rows written.
  *
  * <p><b>Why reads stay exact.</b> A read uses a daily row only for a day before
  * {@code folded_until}, folded in the tenant's current zone, and not overlapping a dirty mark;
@@ -51,6 +52,26 @@ import java.util.UUID;
  * differs: everything hourly) and repaired by the next run. The run reaper
  * completes runs with end time "now", never late. One replica runs the job at a time (the
  * scheduler's advisory lock).
+ *
+ * <p><b>Narrow rollups</b> ({@code run_rollups_daily_models}, {@code run_rollups_hourly_models}:
+ * the same sums keyed by model, provider and status only) are written here too, in the same
+ * transaction, and only from the wide rows, so the argument above carries over:
+ * <ul>
+ * <li>Narrow daily rows are summed from the wide daily rows of the same days right after those
+ *     are written (new days, dirty days, a zone change's refold). Ingestion never writes daily
+ *     rows, so the narrow days equal the wide days exactly, for the same days, zone and
+ *     {@code folded_until}; reads use them under the same conditions.</li>
+ * <li>Narrow hourly rows exist for the UTC hours before {@code models_hourly_until}, which the
+ *     job moves to {@code foldBefore}: the same horizon as the daily fold, so a run committed
+ *     after the narrow statement read the wide hours and ending in a narrow hour marked its UTC
+ *     day dirty (second case above), and reads take that whole UTC day from the wide hourly rows
+ *     while the mark exists. The marks are read once, before every fold statement; each marked
+ *     UTC day's narrow hours are deleted and summed again from the wide hours before the marks
+ *     are deleted, in the transaction that deletes them.</li>
+ * <li>A zone change does not touch narrow hours (UTC hours have no zone). On a tenant's first
+ *     run after V18 ({@code models_hourly_until} null, and reads use no narrow row) both narrow
+ *     tables are built from scratch.</li>
+ * </ul>
  */
 public final class DailyRollupJob implements Job {
     public static final String NAME = "rollup-daily";
@@ -87,10 +108,24 @@ public final class DailyRollupJob implements Job {
         // Every day before this one has all its hours before foldBefore.
         LocalDate until = LocalDays.of(foldBefore, zone);
         UUID tenant = t.tenantId();
-        if (t.foldedUntil() == null || !zone.getId().equals(t.foldedZone())) {
-            return refoldAll(m, tenant, zone, until);
-        }
+        // Read before any fold statement: every run whose mark is read is seen by the folds below.
         List<DirtyMark> marks = m.dirtyMarks(tenant);
+        int written;
+        if (t.foldedUntil() == null || !zone.getId().equals(t.foldedZone())) {
+            written = refoldAll(m, tenant, zone, until);
+        } else {
+            written = foldNewAndDirtyDays(m, t, zone, until, marks);
+        }
+        written += foldModelHours(m, t, foldBefore, marks);
+        if (!marks.isEmpty()) {
+            m.deleteMarks(tenant, new ArrayList<>(marks.stream().map(DirtyMark::markId).toList()));
+        }
+        return written;
+    }
+
+    private static int foldNewAndDirtyDays(DailyRollupMapper m, TenantToFold t, ZoneId zone, LocalDate until,
+                                           List<DirtyMark> marks) {
+        UUID tenant = t.tenantId();
         LocalDate from = t.foldedUntil();
         int written = 0;
         TreeSet<LocalDate> dirty = new TreeSet<>();
@@ -105,9 +140,6 @@ public final class DailyRollupJob implements Job {
         if (from.isBefore(until)) {
             written += foldDays(m, tenant, zone, from, until);
         }
-        if (!marks.isEmpty()) {
-            m.deleteMarks(tenant, marks.stream().map(DirtyMark::markId).toList());
-        }
         if (until.isAfter(from)) {
             m.saveState(tenant, zone.getId(), until);
         }
@@ -115,7 +147,6 @@ public final class DailyRollupJob implements Job {
     }
 
     private static int refoldAll(DailyRollupMapper m, UUID tenant, ZoneId zone, LocalDate until) {
-        List<DirtyMark> marks = m.dirtyMarks(tenant);
         int written = m.deleteDays(tenant, null, null);
         Instant oldest = m.oldestHour(tenant);
         if (oldest != null) {
@@ -125,16 +156,62 @@ public final class DailyRollupJob implements Job {
                                       LocalDays.firstHour(until, zone));
             }
         }
-        if (!marks.isEmpty()) {
-            m.deleteMarks(tenant, new ArrayList<>(marks.stream().map(DirtyMark::markId).toList()));
-        }
+        m.deleteModelDays(tenant, null, null);
+        written += m.foldModelDays(tenant, null, null);
         m.saveState(tenant, zone.getId(), until);
         return written;
     }
 
-    /** Recomputes the local days [from, to) from their hours; returns the rows written. */
+    /**
+     * Brings the narrow hourly rows up to {@code foldBefore}: the hours from the state's
+     * {@code models_hourly_until} on, and the already folded hours of every UTC day marked dirty;
+     * on the tenant's first run after V18, both narrow tables from scratch. Returns the rows written.
+     */
+    private static int foldModelHours(DailyRollupMapper m, TenantToFold t, Instant foldBefore, List<DirtyMark> marks) {
+        UUID tenant = t.tenantId();
+        Instant done = t.modelsHourlyUntil();
+        int written = 0;
+        if (done == null) {
+            // The daily rows of days folded before V18 (the days folded above are mirrored already).
+            m.deleteModelDays(tenant, null, null);
+            written += m.foldModelDays(tenant, null, null);
+            m.deleteModelHours(tenant, null, null);
+            written += m.foldModelHours(tenant, null, foldBefore);
+        } else {
+            TreeSet<LocalDate> dirty = new TreeSet<>();
+            marks.forEach(mark -> dirty.add(mark.utcDay()));
+            for (LocalDate day : dirty) {
+                Instant from = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+                Instant to = min(from.plus(Duration.ofDays(1)), done);
+                if (from.isBefore(to)) {
+                    m.deleteModelHours(tenant, from, to);
+                    written += m.foldModelHours(tenant, from, to);
+                }
+            }
+            if (done.isBefore(foldBefore)) {
+                written += m.foldModelHours(tenant, done, foldBefore);
+            }
+        }
+        Instant until = done == null ? foldBefore : max(done, foldBefore);
+        if (!until.equals(done)) {
+            m.saveModelsHourlyUntil(tenant, until);
+        }
+        return written;
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    /** Recomputes the local days [from, to) from their hours, wide then narrow; returns the rows written. */
     private static int foldDays(DailyRollupMapper m, UUID tenant, ZoneId zone, LocalDate from, LocalDate to) {
-        return m.deleteDays(tenant, from, to)
-               + m.foldDays(tenant, zone.getId(), LocalDays.firstHour(from, zone), LocalDays.firstHour(to, zone));
+        int written = m.deleteDays(tenant, from, to)
+                      + m.foldDays(tenant, zone.getId(), LocalDays.firstHour(from, zone), LocalDays.firstHour(to, zone));
+        m.deleteModelDays(tenant, from, to);
+        return written + m.foldModelDays(tenant, from, to);
     }
 }

@@ -80,7 +80,7 @@ final class CostSummary {
         }
         // No upper bound: every hour from there on (from is at most a month ago).
         Instant end = firstWholeHour.plus(java.time.Duration.ofDays(400));
-        RollupPlan plan = RollupPlan.forTenant(s, tenantId, firstWholeHour, end, zone);
+        RollupPlan plan = RollupPlan.totalsForTenant(s, tenantId, firstWholeHour, end, zone);
         return partial + m.rollupTotals(tenantId, plan).costMicros();
     }
 

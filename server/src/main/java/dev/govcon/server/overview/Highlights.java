@@ -7,13 +7,16 @@ import java.time.temporal.ChronoUnit;
 
 import dev.govcon.proto.v1.GetHighlightsResponse;
 import dev.govcon.proto.v1.Severity;
+import dev.govcon.server.analytics.RollupPlan;
 import dev.govcon.server.auth.Principal;
 import dev.govcon.server.db.Database;
 import dev.govcon.server.overview.OverviewMapper.HighlightCounts;
 import dev.govcon.server.wire.Times;
 
 /**
- * GetHighlights, read in one statement. Runs and spend come from {@code run_rollups_hourly},
+ * GetHighlights, read in one statement (after the rollup state and dirty days that say which
+ * hours the narrow rollups hold: {@link RollupPlan#narrowHours}). Runs and spend come from the
+ * hourly rollups (narrow where the job folded them, wide for the last few hours),
  * so "the last 24 h" is the current hour and the 23 whole hours before it (a run counts by the
  * hour it ended in), and "the 24 h before" the 24 hours before those: the answer costs the same
  * whatever the number of runs. Violations are counted exactly over the last 24 hours.
@@ -32,8 +35,9 @@ final class Highlights {
     GetHighlightsResponse get(Principal caller) {
         Instant now = clock.instant();
         Instant lastStart = now.truncatedTo(ChronoUnit.HOURS).minus(23, ChronoUnit.HOURS);
-        HighlightCounts c = database.read(s -> s.getMapper(OverviewMapper.class)
-                .highlightCounts(caller.tenantId(), lastStart, lastStart.minus(DAY), now.minus(DAY), now));
+        HighlightCounts c = database.read(s -> s.getMapper(OverviewMapper.class).highlightCounts(
+                caller.tenantId(), RollupPlan.narrowHours(s, caller.tenantId(), lastStart.minus(DAY), lastStart.plus(DAY)),
+                lastStart, now.minus(DAY), now));
         return GetHighlightsResponse.newBuilder()
                 .setAsOf(Times.ts(now))
                 .setRunsLast24H(c.runsLast())

@@ -41,8 +41,8 @@ final class MonthEndForecast {
         LocalDate historyStart = today.minusDays(HISTORY_DAYS);
         Map<LocalDate, Long> spent = new HashMap<>();
         s.getMapper(OverviewMapper.class)
-                .dailySpend(tenantId, RollupPlan.forTenant(s, tenantId, LocalDays.firstHour(historyStart, zone),
-                                                           LocalDays.firstHour(today, zone), zone), zone.getId())
+                .dailySpend(tenantId, RollupPlan.totalsForTenant(s, tenantId, LocalDays.firstHour(historyStart, zone),
+                                                                 LocalDays.firstHour(today, zone), zone), zone.getId())
                 .forEach(d -> spent.merge(d.day(), d.costMicros(), Long::sum));
         LocalDate first = spent.entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey)
                 .filter(d -> !d.isBefore(historyStart) && d.isBefore(today))

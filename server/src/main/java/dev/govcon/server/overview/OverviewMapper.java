@@ -29,11 +29,11 @@ public interface OverviewMapper extends Mapper {
                               @Param("zone") String zone);
 
     /**
-     * Every count of the highlights in one statement (one round trip): runs of the rollup hours
-     * [lastStart, ...) and [previousStart, lastStart), and the small tables' counts.
+     * Every count of the highlights in one statement: runs of the rollup hours of {@code plan}
+     * (hours only) split at lastStart, and the small tables' counts.
      */
-    HighlightCounts highlightCounts(@Param("tenantId") UUID tenantId, @Param("lastStart") Instant lastStart,
-                                    @Param("previousStart") Instant previousStart,
+    HighlightCounts highlightCounts(@Param("tenantId") UUID tenantId, @Param("plan") RollupPlan plan,
+                                    @Param("lastStart") Instant lastStart,
                                     @Param("violationsSince") Instant violationsSince, @Param("now") Instant now);
 
     // ---- Controls and violations ----

@@ -63,6 +63,7 @@ class DailyRollupTest {
             JobRunResult first = s.runNow("rollup-daily");
             assertThat(first.outcome()).isEqualTo(RunOutcome.SUCCEEDED);
             assertThat(daily(tenant)).isNotEmpty().isEqualTo(summedHourly(tenant, until));
+            assertNarrowRowsAreTheWideSums(tenant, clock);
             assertThat(daily(tenant)).noneSatisfy(r -> assertThat(r.get(2)).isEqualTo("last-half-hour"));
             assertThat(query("SELECT time_zone || ' ' || folded_until FROM rollup_daily_state WHERE tenant_id = '"
                              + tenant + "'")).containsExactly(List.of(ZONE + " " + until));
@@ -75,6 +76,7 @@ class DailyRollupTest {
             LocalDate folded = d;
             s.runNow("rollup-daily");
             assertThat(daily(tenant)).isEqualTo(summedHourly(tenant, folded));
+            assertNarrowRowsAreTheWideSums(tenant, clock);
             assertThat(daily(tenant)).anySatisfy(r -> assertThat(r.subList(1, 3))
                     .containsExactly(d.minusDays(1).toString(), "last-half-hour"));
 
@@ -82,6 +84,7 @@ class DailyRollupTest {
             clock.advance(Duration.ofMinutes(10));
             assertThat(s.runNow("rollup-daily").outcome()).isEqualTo(RunOutcome.SUCCEEDED);
             assertThat(daily(tenant).toString()).isEqualTo(before);
+            assertNarrowRowsAreTheWideSums(tenant, clock);
 
             // A late run lands in a folded day, with its dirty mark (as ingestion writes them).
             insertHourly(tenant, d.minusDays(4), 20, "late-model", "TIMED_OUT", random);
@@ -91,12 +94,17 @@ class DailyRollupTest {
             assertThat(daily(tenant)).isEqualTo(summedHourly(tenant, folded));
             assertThat(daily(tenant)).anySatisfy(r -> assertThat(r.get(2)).isEqualTo("late-model"));
             assertThat(query("SELECT 1 FROM rollup_dirty_days WHERE tenant_id = '" + tenant + "'")).isEmpty();
+            // The late hour is in the narrow hourly rows too (its UTC day's hours were refolded).
+            assertNarrowRowsAreTheWideSums(tenant, clock);
+            assertThat(query("SELECT 1 FROM run_rollups_hourly_models WHERE tenant_id = '" + tenant
+                             + "' AND model = 'late-model'")).hasSize(1);
 
             // A day later: one more local day becomes final and is folded.
             clock.advance(Duration.ofDays(1));
             s.runNow("rollup-daily");
             assertThat(daily(tenant)).isEqualTo(summedHourly(tenant, folded.plusDays(1)));
             assertThat(daily(tenant)).anySatisfy(r -> assertThat(r.get(1)).isEqualTo(folded.toString()));
+            assertNarrowRowsAreTheWideSums(tenant, clock);
         }
     }
 
@@ -180,6 +188,34 @@ class DailyRollupTest {
                      + " WHERE tenant_id = '" + tenant + "' AND day < DATE '" + until + "'"
                      + " GROUP BY tenant_id, day, model, provider, feature, environment, status"
                      + " ORDER BY day, model, provider, feature, environment, status");
+    }
+
+    /**
+     * The narrow rows (V18) are the wide rows summed per model, provider and status: the daily
+     * ones for every folded day, the hourly ones for every hour before the fold horizon.
+     */
+    static void assertNarrowRowsAreTheWideSums(UUID tenant, MutableClock clock) throws SQLException {
+        Instant foldBefore = RollupHorizons.foldBefore(clock.instant());
+        assertThat(narrow(tenant, "run_rollups_daily_models", "day")).isNotEmpty()
+                .isEqualTo(wideSummed(tenant, "run_rollups_daily", "day", "TRUE"));
+        assertThat(narrow(tenant, "run_rollups_hourly_models", "hour")).isNotEmpty()
+                .isEqualTo(wideSummed(tenant, "run_rollups_hourly", "hour", "hour < '" + foldBefore + "'"));
+        assertThat(query("SELECT models_hourly_until = '" + foldBefore + "' FROM rollup_daily_state WHERE tenant_id = '"
+                         + tenant + "'")).containsExactly(List.of("t"));
+    }
+
+    static List<List<String>> narrow(UUID tenant, String table, String at) throws SQLException {
+        return query("SELECT " + at + "::text, model, provider, status, " + String.join("::text, ", SUMS) + "::text"
+                     + " FROM " + table + " WHERE tenant_id = '" + tenant + "' ORDER BY 1, 2, 3, 4");
+    }
+
+    static List<List<String>> wideSummed(UUID tenant, String table, String at, String where) throws SQLException {
+        StringBuilder sums = new StringBuilder();
+        for (String col : SUMS) {
+            sums.append(sums.length() == 0 ? "" : ", ").append("sum(").append(col).append(")::text");
+        }
+        return query("SELECT " + at + "::text, model, provider, status, " + sums + " FROM " + table
+                     + " WHERE tenant_id = '" + tenant + "' AND " + where + " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4");
     }
 
     static List<List<String>> query(String sql) throws SQLException {
