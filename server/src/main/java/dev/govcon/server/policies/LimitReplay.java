@@ -204,7 +204,7 @@ final class LimitReplay {
                                scanStart, scanEnd, longs(plan.resolvedHours),
                                SqlArray.of(plan.outcomes.stream().mapToInt(i -> i).toArray()),
                                places(limit.amount()), warnAt == null ? null : places(Math.floor(warnAt)),
-                               hoursFrom, hoursTo, markedFrom);
+                               hoursFrom, hoursTo, markedFrom, dayStarts.stream().allMatch(LimitReplay::wholeHour));
     }
 
     /** An integer mark exceeds {@code mark} exactly when it exceeds this (no run count reaches an int's maximum). */

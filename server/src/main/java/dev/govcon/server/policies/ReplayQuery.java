@@ -28,12 +28,15 @@ import dev.govcon.server.db.SqlArray;
  * @param markedFrom tenant-wide minute and concurrency replays split at {@code scanStart}: the
  *                   runs that started in [markedFrom, scanStart) were read from run_marks, and
  *                   those of them still running count as in flight (null: not split)
+ * @param hourBins   every day start is a whole UTC hour: run_marks replays sum their flagged
+ *                   runs per hour of their end before summing per day (SimulationMapper.xml)
  */
 record ReplayQuery(UUID tenantId, ControlScope scope, boolean tokens, Instant start, Instant end, long amount,
                    Double warnAt, boolean block, boolean warnOnOver, SqlArray dayMicros,
                    SqlArray segmentStarts, SqlArray segmentEnds, SqlArray seeds, Instant scanStart,
                    Instant scanEnd, SqlArray resolvedHours, SqlArray resolvedOutcomes, int overPlaces,
-                   Integer nearPlaces, Instant hoursFrom, Instant hoursTo, Instant markedFrom) {
+                   Integer nearPlaces, Instant hoursFrom, Instant hoursTo, Instant markedFrom,
+                   boolean hourBins) {
     static final int NONE = 0;
     static final int NEAR = 1;
     static final int OVER = 2;

@@ -1,0 +1,8 @@
+-- The tenant-wide minute and concurrency replays read run_marks and sum the flagged runs per
+-- hour of their end (then per day and feature). Without statistics on that expression the
+-- planner takes every run for a group of its own (end_time is nearly unique), so it sorts
+-- half a million rows instead of hashing a few thousand groups, and splits no work between
+-- parallel workers. ANALYZE (autovacuum) fills it in; the expression must stay the one the
+-- statements of SimulationMapper.xml group by.
+CREATE STATISTICS run_marks_end_hour ON (date_bin('1 hour', end_time, timestamptz '2000-01-01 00:00:00+00'))
+    FROM run_marks;
