@@ -26,8 +26,9 @@ import dev.govcon.server.db.SqlArray;
  * mark) throughout has every run admitted, warned or over; only the hours where a mark is
  * crossed, the first hour of a day past the amount (for its time), and the partial hours at
  * the replay's ends are replayed run by run, each from the usage of its window's earlier hours.
- * The decided hours are summed per day and feature in SQL, so what comes back is small
- * whatever the number of runs or features. Otherwise every window is replayed run by run.
+ * The rollups are read once, per hour and feature: their sums plan the replay and the
+ * decided hours are reported from them, so what comes back is small whatever the number of
+ * runs. Otherwise every window is replayed run by run.
  *
  * <p>Minute and concurrency limits read the runs that started from a day before the replay
  * in (start_time, run_id) order, flag those over or near
