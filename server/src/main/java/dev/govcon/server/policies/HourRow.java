@@ -2,6 +2,13 @@ package dev.govcon.server.policies;
 
 import java.time.Instant;
 
-/** One hour of {@code run_rollups_hourly}, summed over the limit's scope: usage in the limit's unit. */
-record HourRow(Instant hour, long usage) {
+/**
+ * One hour and feature of {@code run_rollups_hourly}, summed over the limit's scope: its runs,
+ * their spend and their input + output tokens.
+ */
+record HourRow(Instant hour, String feature, long runs, long costMicros, long tokens) {
+    /** Usage in the limit's unit. */
+    long usage(boolean inTokens) {
+        return inTokens ? tokens : costMicros;
+    }
 }

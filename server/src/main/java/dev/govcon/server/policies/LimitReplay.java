@@ -26,8 +26,9 @@ import dev.govcon.server.db.SqlArray;
  * mark) throughout has every run admitted, warned or over; only the hours where a mark is
  * crossed, the first hour of a day past the amount (for its time), and the partial hours at
  * the replay's ends are replayed run by run, each from the usage of its window's earlier hours.
- * The decided hours are summed per day and feature in SQL, so what comes back is small
- * whatever the number of runs or features. Otherwise every window is replayed run by run.
+ * The rollups are read once, per hour and feature: their sums plan the replay and the
+ * decided hours are reported from them, so what comes back is small whatever the number of
+ * runs. Otherwise every window is replayed run by run.
  *
  * <p>Minute and concurrency limits read the runs that started from a day before the replay
  * in (start_time, run_id) order, flag those over or near
@@ -87,16 +88,12 @@ final class LimitReplay {
         if (rollupsAnswer(limit, windows)) {
             Instant to = end.truncatedTo(ChronoUnit.HOURS);
             to = to.equals(end) ? to : to.plus(HOUR);
-            plan(limit, windows, mapper.hours(tenantId, limit.scope(), tokens, windows.get(0).start(), to), plan);
+            plan(limit, windows, mapper.hours(tenantId, limit.scope(), windows.get(0).start(), to), tokens, plan, out);
         } else {
             windows.forEach(w -> plan.replay(w.start(), w.end().isAfter(end) ? end : w.end(), 0));
         }
-        ReplayQuery q = query(limit, tokens, plan, null, null, end, end, null);
-        if (!plan.resolvedHours.isEmpty()) {
-            mapper.resolvedHours(q).forEach(out::add);
-        }
         if (!plan.starts.isEmpty()) {
-            mapper.replaySegments(q).forEach(out::add);
+            mapper.replaySegments(query(limit, tokens, plan, null, null, end, end, null)).forEach(out::add);
         }
     }
 
@@ -159,37 +156,55 @@ final class LimitReplay {
         }
     }
 
-    /** Sorts the rollup hours into those decided whole and those replayed run by run. */
-    private void plan(SimulatedLimit limit, List<LimitWindow> windows, List<HourRow> hours, Plan plan) {
+    /**
+     * Sorts the rollup hours into those decided whole, whose runs it reports per feature, and
+     * those replayed run by run. {@code hours} holds one row per hour and feature, in hour order.
+     */
+    private void plan(SimulatedLimit limit, List<LimitWindow> windows, List<HourRow> hours, boolean tokens, Plan plan,
+                      ReplayOutcome out) {
         long amount = limit.amount();
         Double warnAt = limit.warnAt();
+        boolean block = limit.action() == ControlAction.BLOCK;
+        boolean warnOnOver = limit.action() == ControlAction.WARN;
         boolean[] dayOver = new boolean[dayStarts.size()];
         int window = 0;
         long used = 0;
-        for (HourRow h : hours) {
-            while (!windows.get(window).contains(h.hour())) {
+        for (int i = 0, next; i < hours.size(); i = next) {
+            Instant hour = hours.get(i).hour();
+            long usage = 0;
+            for (next = i; next < hours.size() && hours.get(next).hour().equals(hour); next++) {
+                usage += hours.get(next).usage(tokens);
+            }
+            while (!windows.get(window).contains(hour)) {
                 window++;
                 used = 0;
             }
             long lo = used;
-            long hi = used + h.usage();
+            long hi = used + usage;
             used = hi;
-            Instant hourEnd = h.hour().plus(HOUR);
+            Instant hourEnd = hour.plus(HOUR);
             if (!hourEnd.isAfter(start)) {
                 continue; // before the replay: counts towards its window's usage only
             }
-            int day = dayIndex(h.hour().isBefore(start) ? start : h.hour());
+            int day = dayIndex(hour.isBefore(start) ? start : hour);
             boolean crossesAmount = lo <= amount && hi > amount;
             boolean allOver = lo > amount;
             boolean crossesWarning = warnAt != null && lo <= warnAt && hi > warnAt;
             boolean firstOverOfDay = (crossesAmount || allOver) && !dayOver[day];
             dayOver[day] |= crossesAmount || allOver;
-            boolean partial = h.hour().isBefore(start) || hourEnd.isAfter(end);
+            boolean partial = hour.isBefore(start) || hourEnd.isAfter(end);
             if (partial || crossesAmount || crossesWarning || (allOver && firstOverOfDay)) {
-                plan.replay(h.hour(), hourEnd, lo);
-            } else {
-                plan.decide(h.hour(), allOver ? ReplayQuery.OVER
-                        : warnAt != null && lo > warnAt ? ReplayQuery.NEAR : ReplayQuery.NONE);
+                plan.replay(hour, hourEnd, lo);
+                continue;
+            }
+            // Decided whole: every run of the hour is over, or near, or neither.
+            boolean near = !allOver && warnAt != null && lo > warnAt;
+            boolean blocked = block && allOver;
+            boolean warned = (warnOnOver && allOver) || near;
+            for (HourRow h : hours.subList(i, next)) {
+                out.add(new ReplayRow(day + 1, h.feature(), h.runs(), h.costMicros(), blocked ? h.runs() : 0,
+                                      warned ? h.runs() : 0, blocked ? h.costMicros() : 0, blocked ? h.tokens() : 0,
+                                      null));
             }
         }
     }
@@ -201,10 +216,8 @@ final class LimitReplay {
         return new ReplayQuery(tenantId, limit.scope(), tokens, start, end, limit.amount(), warnAt,
                                limit.action() == ControlAction.BLOCK, limit.action() == ControlAction.WARN,
                                SqlArray.of(days), longs(plan.starts), longs(plan.ends), longs(plan.seeds),
-                               scanStart, scanEnd, longs(plan.resolvedHours),
-                               SqlArray.of(plan.outcomes.stream().mapToInt(i -> i).toArray()),
-                               places(limit.amount()), warnAt == null ? null : places(Math.floor(warnAt)),
-                               hoursFrom, hoursTo, markedFrom);
+                               scanStart, scanEnd, places(limit.amount()), warnAt == null ? null : places(Math.floor(warnAt)),
+                               hoursFrom, hoursTo, markedFrom, dayStarts.stream().allMatch(LimitReplay::wholeHour));
     }
 
     /** An integer mark exceeds {@code mark} exactly when it exceeds this (no run count reaches an int's maximum). */
@@ -229,26 +242,16 @@ final class LimitReplay {
         return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
     }
 
-    /**
-     * The time ranges replayed run by run, each from its seed (the usage of its window before
-     * it), and the rollup hours decided whole with their outcome.
-     */
+    /** The time ranges replayed run by run, each from its seed (the usage of its window before it). */
     private static final class Plan {
         final List<Long> starts = new ArrayList<>();
         final List<Long> ends = new ArrayList<>();
         final List<Long> seeds = new ArrayList<>();
-        final List<Long> resolvedHours = new ArrayList<>();
-        final List<Integer> outcomes = new ArrayList<>();
 
         void replay(Instant from, Instant to, long seed) {
             starts.add(micros(from));
             ends.add(micros(to));
             seeds.add(seed);
-        }
-
-        void decide(Instant hour, int outcome) {
-            resolvedHours.add(micros(hour));
-            outcomes.add(outcome);
         }
     }
 }

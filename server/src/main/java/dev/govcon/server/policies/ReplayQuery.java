@@ -16,8 +16,6 @@ import dev.govcon.server.db.SqlArray;
  * @param warnOnOver the action is WARN: over runs are warned
  * @param scanStart  for minute and concurrency replays: runs that ended from here on are read
  * @param scanEnd    ... and before here (run_marks: runs that started before here)
- * @param resolvedHours    rollup hours decided whole, and for each its outcome:
- * @param resolvedOutcomes {@link #NONE}, {@link #NEAR} or {@link #OVER} (every run of the hour)
  * @param overPlaces for minute and concurrency replays: a run is over when its (integer) mark
  *                   exceeds this, the amount capped to an int
  * @param nearPlaces ... and near when it exceeds this, the early-warning mark rounded down
@@ -28,13 +26,13 @@ import dev.govcon.server.db.SqlArray;
  * @param markedFrom tenant-wide minute and concurrency replays split at {@code scanStart}: the
  *                   runs that started in [markedFrom, scanStart) were read from run_marks, and
  *                   those of them still running count as in flight (null: not split)
+ * @param hourBins   every day start is a whole UTC hour: run_marks replays sum their flagged
+ *                   runs per hour of their end before summing per day (SimulationMapper.xml)
  */
 record ReplayQuery(UUID tenantId, ControlScope scope, boolean tokens, Instant start, Instant end, long amount,
                    Double warnAt, boolean block, boolean warnOnOver, SqlArray dayMicros,
                    SqlArray segmentStarts, SqlArray segmentEnds, SqlArray seeds, Instant scanStart,
-                   Instant scanEnd, SqlArray resolvedHours, SqlArray resolvedOutcomes, int overPlaces,
-                   Integer nearPlaces, Instant hoursFrom, Instant hoursTo, Instant markedFrom) {
-    static final int NONE = 0;
-    static final int NEAR = 1;
-    static final int OVER = 2;
+                   Instant scanEnd, int overPlaces,
+                   Integer nearPlaces, Instant hoursFrom, Instant hoursTo, Instant markedFrom,
+                   boolean hourBins) {
 }

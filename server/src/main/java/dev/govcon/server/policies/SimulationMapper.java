@@ -26,15 +26,9 @@ interface SimulationMapper extends Mapper {
 
     LimitRow limit(@Param("tenantId") UUID tenantId, @Param("limitId") UUID limitId);
 
-    /** Usage per rollup hour in [from, to) of the scope (feature, model, provider, environment). */
+    /** Runs, spend and tokens per rollup hour in [from, to) and feature, of the scope (feature, model, provider, environment), in hour order. */
     List<HourRow> hours(@Param("tenantId") UUID tenantId, @Param("scope") ControlScope scope,
-                        @Param("tokens") boolean tokens, @Param("from") Instant from, @Param("to") Instant to);
-
-    /**
-     * Spend and token limits: the rollup hours decided whole ({@code q.resolvedHours}, each with
-     * its outcome in {@code q.resolvedOutcomes}), summed per day and feature.
-     */
-    List<ReplayRow> resolvedHours(@Param("q") ReplayQuery query);
+                        @Param("from") Instant from, @Param("to") Instant to);
 
     /** Spend and token limits: runs of each segment in end-time order, from the segment's seed. */
     List<ReplayRow> replaySegments(@Param("q") ReplayQuery query);

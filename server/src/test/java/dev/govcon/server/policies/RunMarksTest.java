@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.UUID;
 
@@ -235,5 +237,55 @@ class RunMarksTest {
         runJob();
         assertThat(fx.queryLong("SELECT count(*) FROM run_marks WHERE run_id = 'open-txn'")).isOne();
         assertReplaysEqualDirect("that run copied");
+    }
+
+    /**
+     * Under steady ingestion each round's runs start in the minute the last round's runs started
+     * in, some of them before the last round's latest starts: the job marks from the earliest
+     * new start, continuing that minute's places. After every round each stored mark equals the
+     * one computed from all runs at once.
+     */
+    @Test
+    void roundsThatContinueAMinuteKeepEveryMark() throws Exception {
+        Tenant c = new Tenant();
+        RunningServer.Tenant created = server.newTenant("Marks C");
+        c.id = UUID.fromString(created.id());
+        // After the other tests' windows and 17 s into a minute, so no round starts on a minute.
+        Instant base = END.plus(Duration.ofDays(3)).plusSeconds(17);
+        Random random = new Random(29);
+        for (int round = 0; round < 4; round++) {
+            for (int i = 0; i < 150; i++) {
+                // Each round's starts reach 6 s back into the last round's 12 s (and past minute ends).
+                Instant start = base.plusMillis(round * 12_000L - 6_000L + random.nextInt(18_000));
+                Instant end = start.plusMillis(1 + random.nextInt(5_000));
+                record(c, "c-" + round + "-" + i, start, end, "feature-" + (i % 3), i % 31 == 0 ? "BLOCKED" : "SUCCEEDED");
+            }
+            runJob();
+            assertThat(fx.queryStrings("""
+                    SELECT run_id || ' ' || minute_place || ' ' || in_flight FROM run_marks
+                    WHERE tenant_id = ? ORDER BY start_time, run_id""", c.id))
+                    .as("marks after round " + round).isEqualTo(expectedMarks(c.counted));
+        }
+    }
+
+    /** Each run's place in its start minute and the runs in flight at its start, itself included. */
+    static List<String> expectedMarks(List<DirectReplay.Run> runs) {
+        List<DirectReplay.Run> sorted = new ArrayList<>(runs);
+        sorted.sort(Comparator.comparingLong(DirectReplay.Run::startMs).thenComparing(DirectReplay.Run::id));
+        List<String> marks = new ArrayList<>();
+        PriorityQueue<Long> inFlight = new PriorityQueue<>();
+        long minute = Long.MIN_VALUE;
+        int place = 0;
+        for (DirectReplay.Run r : sorted) {
+            long m = Math.floorDiv(r.startMs(), 60_000L);
+            place = m == minute ? place + 1 : 1;
+            minute = m;
+            while (!inFlight.isEmpty() && inFlight.peek() <= r.startMs()) {
+                inFlight.poll();
+            }
+            inFlight.add(r.endMs());
+            marks.add(r.id() + " " + place + " " + inFlight.size());
+        }
+        return marks;
     }
 }
