@@ -32,6 +32,9 @@ public interface BillingMapper extends Mapper {
     int activeKeys(@Param("tenantId") UUID tenantId, @Param("now") Instant now);
 
     /** 1 when inserted; 0 when the tenant already has an invoice for this period. */
+    /** Until the transaction ends, other issuers of this tenant's invoices wait (see the XML). */
+    String lockTenantInvoicing(@Param("tenantId") UUID tenantId);
+
     int insertInvoice(InvoiceRow invoice);
 
     void insertLines(@Param("tenantId") UUID tenantId, @Param("invoiceId") UUID invoiceId,

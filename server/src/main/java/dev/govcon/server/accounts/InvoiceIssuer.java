@@ -38,6 +38,7 @@ final class InvoiceIssuer {
         PlanCatalogue.Plan plan = BillingProtos.known(catalogue, tenant.planAt(period.start()));
         return database.inTransaction(s -> {
             BillingMapper m = s.getMapper(BillingMapper.class);
+            m.lockTenantInvoicing(tenant.tenantId());
             UsageRow usage = m.usage(tenant.tenantId(), period.start(), period.end());
             int seats = s.getMapper(MemberMapper.class).countActive(tenant.tenantId());
             UUID id = UUID.randomUUID();
