@@ -43,9 +43,8 @@ public record RollupPlan(List<HourRange> hours, LocalDate dailyFrom, LocalDate d
 
     /** The plan of the rollup hours [start, end) of one tenant whose zone is {@code zone}. */
     public static RollupPlan forTenant(SqlSession s, UUID tenantId, Instant start, Instant end, ZoneId zone) {
-        AnalyticsMapper m = s.getMapper(AnalyticsMapper.class);
-        DailyRollupState state = m.dailyState(tenantId);
-        return of(start, end, zone, state, state == null ? List.of() : m.dirtyDays(tenantId));
+        RollupCoverage c = RollupCoverage.load(s.getMapper(AnalyticsMapper.class), tenantId);
+        return of(start, end, zone, c.state(), c.dirtyUtc());
     }
 
     /**
@@ -53,10 +52,8 @@ public record RollupPlan(List<HourRange> hours, LocalDate dailyFrom, LocalDate d
      * dimension filter or key (the overview's month to date and daily spend).
      */
     public static RollupPlan totalsForTenant(SqlSession s, UUID tenantId, Instant start, Instant end, ZoneId zone) {
-        AnalyticsMapper m = s.getMapper(AnalyticsMapper.class);
-        DailyRollupState state = m.dailyState(tenantId);
-        List<LocalDate> dirty = state == null ? List.of() : m.dirtyDays(tenantId);
-        return of(start, end, zone, state, dirty).narrowed(state, dirty);
+        RollupCoverage c = RollupCoverage.load(s.getMapper(AnalyticsMapper.class), tenantId);
+        return of(start, end, zone, c.state(), c.dirtyUtc()).narrowed(c.state(), c.dirtyUtc());
     }
 
     /** The same, in the tenant's own zone (tenants.time_zone), for reads whose buckets are not local days. */
@@ -119,12 +116,8 @@ public record RollupPlan(List<HourRange> hours, LocalDate dailyFrom, LocalDate d
      * (for reads of hours that {@link #narrowFits}: the highlights' 48 hours).
      */
     public static RollupPlan narrowHours(SqlSession s, UUID tenantId, Instant start, Instant end) {
-        AnalyticsMapper m = s.getMapper(AnalyticsMapper.class);
-        DailyRollupState state = m.dailyState(tenantId);
-        if (state == null || state.modelsHourlyUntil() == null || !start.isBefore(state.modelsHourlyUntil())) {
-            return hourly(start, end);
-        }
-        return hourly(start, end).narrowed(state, m.dirtyDays(tenantId));
+        RollupCoverage c = RollupCoverage.load(s.getMapper(AnalyticsMapper.class), tenantId);
+        return hourly(start, end).narrowed(c.state(), c.dirtyUtc());
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.govcon.server.analytics;
 
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +10,6 @@ import org.apache.ibatis.session.SqlSession;
 
 import dev.govcon.proto.v1.DimensionBucket;
 import dev.govcon.proto.v1.Granularity;
-import dev.govcon.server.jobs.DailyRollupState;
 
 /**
  * Reads of the run rollups for one tenant, window and filter: whole local days that the daily
@@ -27,11 +25,9 @@ final class Rollups {
     private final RollupFilter filter;
     private final Coverage coverage;
 
-    /** The tenant's daily state and dirty days, read once for every window of a request. */
+    /** The tenant's {@link RollupCoverage}, read once for every window of a request. */
     private static final class Coverage {
-        private boolean loaded;
-        private DailyRollupState state;
-        private List<LocalDate> dirtyDays;
+        private RollupCoverage loaded;
     }
 
     Rollups(SqlSession s, UUID tenantId, AnalyticsWindow window, RollupFilter filter) {
@@ -75,14 +71,13 @@ final class Rollups {
         if (g == Granularity.HOUR && !narrow) {
             return RollupPlan.hourly(window.start(), window.end());
         }
-        if (!coverage.loaded) {
-            coverage.state = mapper.dailyState(tenantId);
-            coverage.dirtyDays = coverage.state == null ? List.of() : mapper.dirtyDays(tenantId);
-            coverage.loaded = true;
+        if (coverage.loaded == null) {
+            coverage.loaded = RollupCoverage.load(mapper, tenantId);
         }
+        RollupCoverage c = coverage.loaded;
         RollupPlan plan = g == Granularity.HOUR ? RollupPlan.hourly(window.start(), window.end())
-                : RollupPlan.of(window.start(), window.end(), window.zone(), coverage.state, coverage.dirtyDays);
-        return narrow ? plan.narrowed(coverage.state, coverage.dirtyDays) : plan;
+                : RollupPlan.of(window.start(), window.end(), window.zone(), c.state(), c.dirtyUtc());
+        return narrow ? plan.narrowed(c.state(), c.dirtyUtc()) : plan;
     }
 
     /** One total per bucket of {@code g}, every bucket of the window included (zeros when empty). */
