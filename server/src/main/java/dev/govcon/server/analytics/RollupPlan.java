@@ -140,6 +140,10 @@ public record RollupPlan(List<HourRange> hours, LocalDate dailyFrom, LocalDate d
         for (HourRange r : hours) {
             Instant cut = r.end().isBefore(until) ? r.end() : until;
             Instant at = r.start();
+            if (!at.isBefore(cut)) {
+                add(wide, at, r.end()); // wholly after the narrow horizon: no narrow hour, dirty or not
+                continue;
+            }
             for (Instant dirtyStart : dirtyStarts) {
                 Instant dirtyEnd = dirtyStart.plus(Duration.ofDays(1));
                 if (!dirtyEnd.isAfter(at) || !dirtyStart.isBefore(cut)) {

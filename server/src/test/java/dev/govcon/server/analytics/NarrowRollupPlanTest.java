@@ -73,4 +73,14 @@ class NarrowRollupPlanTest {
         assertThat(narrow.modelHours()).containsExactly(r("2026-11-01T00:00:00Z", "2026-11-05T03:00:00Z"));
         assertThat(narrow.hours()).containsExactly(r("2026-11-05T03:00:00Z", "2026-11-06T00:00:00Z"));
     }
+
+    @Test
+    void hoursAfterTheNarrowHorizonStayWideAndInsideTheWindowEvenOnADirtyDay() {
+        // The job last folded narrow hours up to 08:00; the window starts at 10:00 on a dirty UTC day.
+        DailyRollupState state = new DailyRollupState("UTC", LocalDate.parse("2026-11-05"), t("2026-11-06T08:00:00Z"));
+        RollupPlan wide = RollupPlan.hourly(t("2026-11-06T10:00:00Z"), t("2026-11-06T12:00:00Z"));
+        RollupPlan narrow = wide.narrowed(state, List.of(LocalDate.parse("2026-11-06")));
+        assertThat(narrow.modelHours()).isEmpty();
+        assertThat(narrow.hours()).containsExactly(r("2026-11-06T10:00:00Z", "2026-11-06T12:00:00Z"));
+    }
 }
