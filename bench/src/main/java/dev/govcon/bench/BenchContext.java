@@ -24,10 +24,13 @@ import dev.govcon.server.tenancy.TenantProvisioner;
  * @param readers     concurrent readers of the read scenarios, one pass each: the first is the scenario's
  *                    figure, the others (such as a single reader) are reported beside it
  * @param loadThreads concurrent callers of ingestion loading the read scenarios' history
+ * @param jit         watches the compilers of the server and the load generator
+ * @param settleMax   how much longer than the warm-up a scenario may warm up waiting for the JIT to
+ *                    settle; zero for a fixed warm-up
  */
 record BenchContext(Database database, int serverPort, CpuMeter cpu, int batchSize, int concurrency, int callers,
                     double rate, double readsScale, int historyDays, java.util.List<Integer> readers,
-                    int loadThreads) {
+                    int loadThreads, JitWatch jit, Duration settleMax) {
 
     record Tenant(String id, String key) {
     }
@@ -72,7 +75,14 @@ record BenchContext(Database database, int serverPort, CpuMeter cpu, int batchSi
                 .blocking();
     }
 
+    /** The measured window of a scenario: after the warm-up, once the JIT has settled (up to settleMax more). */
     Window window(Duration warmup, Duration measured) {
+        return settleMax.isZero() ? fixedWindow(warmup, measured)
+                                  : new Window(warmup, settleMax, measured, cpu, jit);
+    }
+
+    /** For scenarios that time their own passes from a known start: exactly {@code warmup}. */
+    Window fixedWindow(Duration warmup, Duration measured) {
         return new Window(warmup, measured, cpu);
     }
 

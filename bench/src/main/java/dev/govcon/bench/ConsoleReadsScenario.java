@@ -162,7 +162,7 @@ final class ConsoleReadsScenario implements Scenario {
         for (int i = 0; i < byRead.length; i++) {
             byRead[i] = new ConcurrentHistogram(60_000_000L, 3);
         }
-        Window window = ctx.window(warmup, measured);
+        Window window = ctx.fixedWindow(warmup, measured);
         long measureFrom = System.nanoTime() + warmup.toNanos();
         UnaryLoad.drive(window, readers, ctx.rate(), (caller, n) -> {
             int i = (int) ((n + caller) % requests.size());

@@ -82,7 +82,7 @@ final class SimulateScenario implements Scenario {
             Map<String, Histogram> byKind = new LinkedHashMap<>();
             names.forEach(n -> byKind.put(n, new ConcurrentHistogram(600_000_000L, 3)));
 
-            Window window = ctx.window(warmup, measured);
+            Window window = ctx.fixedWindow(warmup, measured);
             long measureFrom = System.nanoTime() + warmup.toNanos();
             UnaryLoad.drive(window, 1, 0, (caller, n) -> {
                 String kind = names.get((int) (n % names.size()));

@@ -17,28 +17,61 @@ import org.HdrHistogram.Histogram;
  * or batch, and who used the CPU).
  */
 final class Window {
-    private final long measureFrom;
-    private final long deadline;
+    private volatile long measureFrom = Long.MAX_VALUE;
+    private volatile long deadline = Long.MAX_VALUE;
+    private volatile String warmupNote = "";
     private final AtomicLong count = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicReference<String> firstError = new AtomicReference<>();
     private final Histogram latencyMicros = new ConcurrentHistogram(60_000_000L, 3);
-    private final CompletableFuture<CpuMeter.Sample> cpuAtStart;
-    private final CompletableFuture<CpuMeter.Sample> cpuAtEnd;
+    private final CompletableFuture<CpuMeter.Sample> cpuAtStart = new CompletableFuture<>();
+    private final CompletableFuture<CpuMeter.Sample> cpuAtEnd = new CompletableFuture<>();
 
+    /** A fixed warm-up: the measured window starts {@code warmup} from now. */
     Window(Duration warmup, Duration measured, CpuMeter cpu) {
-        this.measureFrom = System.nanoTime() + warmup.toNanos();
-        this.deadline = measureFrom + measured.toNanos();
-        this.cpuAtStart = sampleAfter(cpu, warmup);
-        this.cpuAtEnd = sampleAfter(cpu, warmup.plus(measured));
+        start(System.nanoTime() + warmup.toNanos(), measured, cpu);
+        warmupNote = "warm-up " + warmup.toSeconds() + " s";
     }
 
-    private static CompletableFuture<CpuMeter.Sample> sampleAfter(CpuMeter cpu, Duration delay) {
+    /**
+     * A warm-up of at least {@code warmup} that goes on, by at most {@code settleMax}, until
+     * {@code jit} says the compilers are quiet; the measured window starts then.
+     */
+    Window(Duration warmup, Duration settleMax, Duration measured, CpuMeter cpu, JitWatch jit) {
+        long begun = System.nanoTime();
+        Thread settler = new Thread(() -> {
+            boolean quiet;
+            try {
+                Thread.sleep(warmup.toMillis());
+                quiet = jit.awaitQuiet(settleMax);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                quiet = false;
+            }
+            long now = System.nanoTime();
+            warmupNote = String.format("warm-up %d s (%s)", (now - begun) / 1_000_000_000L,
+                                       quiet ? "until the JIT settled" : "JIT still compiling at the cap");
+            start(now, measured, cpu);
+        }, "bench-warmup");
+        settler.setDaemon(true);
+        settler.start();
+    }
+
+    private void start(long from, Duration measured, CpuMeter cpu) {
+        long delay = Math.max(0, from - System.nanoTime());
+        sampleAfter(cpu, delay, cpuAtStart);
+        sampleAfter(cpu, delay + measured.toNanos(), cpuAtEnd);
+        deadline = from + measured.toNanos();
+        measureFrom = from;
+    }
+
+    private static void sampleAfter(CpuMeter cpu, long delayNanos, CompletableFuture<CpuMeter.Sample> into) {
         if (cpu == null) {
-            return CompletableFuture.completedFuture(null);
+            into.complete(null);
+            return;
         }
-        Executor at = CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS);
-        return CompletableFuture.supplyAsync(cpu::sample, at);
+        Executor at = CompletableFuture.delayedExecutor(delayNanos, TimeUnit.NANOSECONDS);
+        CompletableFuture.supplyAsync(cpu::sample, at).whenComplete((sample, error) -> into.complete(sample));
     }
 
     boolean open() {
@@ -66,7 +99,7 @@ final class Window {
     Result result(String scenario, String unit, Duration measured, String note) {
         CpuMeter.Split cpu = CpuMeter.between(cpuAtStart.join(), cpuAtEnd.join());
         return new Result(scenario, unit, count.get(), errors.get(), firstError.get(), measured.toNanos() / 1e9,
-                          latencyMicros, cpu, note, null, Map.of());
+                          latencyMicros, cpu, note.isEmpty() ? warmupNote : note + ", " + warmupNote, null, Map.of());
     }
 
     Result result(String scenario, Duration measured, String note) {
