@@ -60,14 +60,15 @@ import dev.govcon.server.jobs.SystemRecords.Level;
  * at the end, the outcome, error, items and health bookkeeping (consecutive failures,
  * {@code unhealthy_since}, see {@link JobsReads}), the {@code job_runs} row, and a
  * {@code system_records} event under the nil tenant: {@code job.succeeded} (INFO: items,
- * duration) or {@code job.failed} (ERROR: error class and message). A RUNNING row left by a
+ * duration) or {@code job.failed} (ERROR: error class). Every tenant reads what a run records,
+ * so a failure shows its error's class only; its message, which can quote one tenant's data
+ * (a constraint violation names the row), goes to the server log with the run id. A RUNNING row left by a
  * replica that died is marked FAILED by the job's next run. {@code job_runs} keeps
  * {@link Settings#runHistory} of history. Every time comes from the injected {@link Clock}.
  */
 public final class JobScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JobScheduler.class);
     static final String COMPONENT = "jobs";
-    private static final int MAX_ERROR = 2000;
 
     /**
      * @param onTimer    run due jobs on a timer; false: only {@link #runNow}/{@link #runDue} run them
@@ -365,12 +366,12 @@ public final class JobScheduler implements AutoCloseable {
                                         long items, Throwable failure) {
         boolean ok = failure == null;
         RunOutcome outcome = ok ? RunOutcome.SUCCEEDED : RunOutcome.FAILED;
-        String error = ok ? "" : describe(failure);
+        String error = ok ? "" : shown(failure, runId);
         long durationMs = Duration.between(started, finished).toMillis();
         if (ok) {
             log.debug("Job {} succeeded: {} items in {} ms", job.name(), items, durationMs);
         } else {
-            log.warn("Job {} failed after {} ms", job.name(), durationMs, failure);
+            log.warn("Job {} run {} failed after {} ms", job.name(), runId, durationMs, failure);
         }
         long reportedItems = ok ? items : 0;
         database.inTransaction(s -> {
@@ -404,7 +405,6 @@ public final class JobScheduler implements AutoCloseable {
                                     details);
             } else {
                 details.put("error_class", failure.getClass().getName());
-                details.put("error_message", failure.getMessage() == null ? "" : failure.getMessage());
                 details.put("consecutive_failures", failures);
                 systemRecords.write(s, SystemRecords.SERVER_WIDE, Level.ERROR, COMPONENT, "job.failed",
                                     job.name() + " failed: " + error, details);
@@ -412,12 +412,12 @@ public final class JobScheduler implements AutoCloseable {
             m.pruneRuns(job.name(), finished.minus(settings.runHistory()));
             return null;
         });
-        return new JobRunResult(job.name(), runId, outcome, reportedItems, error, started, finished);
+        String full = ok ? "" : failure.getClass().getName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+        return new JobRunResult(job.name(), runId, outcome, reportedItems, full, started, finished);
     }
 
-    private static String describe(Throwable t) {
-        String s = t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
-        return s.length() <= MAX_ERROR ? s : s.substring(0, MAX_ERROR - 1) + "…";
+    /** What tenants see of a failure: the class, and where an operator finds the message. */
+    private static String shown(Throwable t, UUID runId) {
+        return t.getClass().getName() + " (message in the server log, run " + runId + ")";
     }
-
 }
