@@ -1,7 +1,13 @@
 package dev.govcon.bench;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
+
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+import com.google.protobuf.util.Durations;
 
 import dev.govcon.proto.v1.CheckGuardRequest;
 import dev.govcon.proto.v1.CheckGuardResponse;
@@ -11,6 +17,9 @@ import dev.govcon.sdk.GovconClient;
 
 /** RuntimeService.CheckGuard over gRPC against a tenant with 20 active controls ({@link GuardControls}). */
 final class GuardScenario implements Scenario {
+    /** The part of the result holding the server-side evaluation times. */
+    static final String EVALUATION = "server-side evaluation";
+
     @Override
     public String name() {
         return "guard";
@@ -33,13 +42,20 @@ final class GuardScenario implements Scenario {
             }
             GuardControls.expect(stub.checkGuard(requests[0]));
             Window window = ctx.window(warmup, measured);
+            // The server's own time per decision (the response's evaluation_time): the guard's
+            // work without the transport, beside the end-to-end latency.
+            Histogram evaluation = new ConcurrentHistogram(60_000_000L, 3);
             UnaryLoad.drive(window, ctx.callers(), ctx.rate(), (caller, n) -> {
                 CheckGuardResponse r = stub.checkGuard(requests[(int) ((n * 31 + caller) % requests.length)]);
                 if (r.getDecision() != GuardDecision.GUARD_DECISION_ALLOW) {
                     throw new IllegalStateException("decision " + r.getDecision() + ": " + r.getReason());
                 }
+                if (window.measuring()) {
+                    evaluation.recordValue(Math.min(60_000_000L, Durations.toMicros(r.getEvaluationTime())));
+                }
             });
-            return window.result(name(), "calls", measured, ctx.loadNote() + ", one HTTP/2 connection");
+            return window.result(name(), "calls", measured, ctx.loadNote() + ", one HTTP/2 connection")
+                    .withParts(Map.of(EVALUATION, evaluation));
         }
     }
 }

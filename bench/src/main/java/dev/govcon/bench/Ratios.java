@@ -62,6 +62,12 @@ final class Ratios {
         if (guard != null) {
             out.add(String.format("guard p99 over gRPC: %s (target < %s: %s)", Result.ms(guard.percentileMicros(99)),
                                   Result.ms(GUARD_P99_MICROS), verdict(guard.percentileMicros(99) < GUARD_P99_MICROS)));
+            Histogram evaluation = guard.parts().get(GuardScenario.EVALUATION);
+            if (evaluation != null && evaluation.getTotalCount() > 0) {
+                out.add(String.format("guard decision on the server (evaluation_time, no transport): p50 %s, p99 %s, "
+                                      + "max %s", Result.ms(evaluation.getValueAtPercentile(50)),
+                                      Result.ms(evaluation.getValueAtPercentile(99)), Result.ms(evaluation.getMaxValue())));
+            }
         }
         if (guard != null && rest != null) {
             double slower = guard.perSecond() / rest.perSecond();

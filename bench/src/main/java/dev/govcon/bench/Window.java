@@ -74,6 +74,12 @@ final class Window {
         CompletableFuture.supplyAsync(cpu::sample, at).whenComplete((sample, error) -> into.complete(sample));
     }
 
+    /** Whether now is inside the measured window (for what a scenario records beside the latency). */
+    boolean measuring() {
+        long now = System.nanoTime();
+        return now >= measureFrom && now < deadline;
+    }
+
     boolean open() {
         return System.nanoTime() < deadline;
     }

@@ -26,6 +26,7 @@ class BenchSmokeTest {
             assertThat(table).as(table).containsPattern("(?m)^" + scenario + "\\s+[1-9][0-9,]*\\s");
         }
         assertThat(table).contains("ratios between scenarios of this run", "guard / noop", "guard-rest vs guard",
+                                   "guard decision on the server (evaluation_time, no transport): p50 ",
                                    "reads-1m / reads-100k", "overview-pulse (1 reader)");
         assertThat(table).as("reads-10m runs only when named").doesNotContainPattern("(?m)^reads-10m ");
     }
