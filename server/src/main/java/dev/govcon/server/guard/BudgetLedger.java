@@ -62,6 +62,8 @@ final class BudgetLedger implements AutoCloseable {
     }
 
     private static final class Slice {
+        /** Shared by every hold on the slice: an open reservation keeps no key or window of its own. */
+        final Key key;
         final LimitWindow window;
         long leased;           // held by this replica, in guard_leases
         long held;             // reserved by this replica's open reservations
@@ -71,7 +73,8 @@ final class BudgetLedger implements AutoCloseable {
         long lastUseNanos = System.nanoTime();
         boolean leasingAhead;
 
-        Slice(LimitWindow window) {
+        Slice(Key key, LimitWindow window) {
+            this.key = key;
             this.window = window;
         }
     }
@@ -93,7 +96,7 @@ final class BudgetLedger implements AutoCloseable {
     /** Reserves {@code amount} of the limit in the window; null when the limit has no room. */
     Hold take(UUID tenantId, GuardLimit limit, LimitWindow window, long amount) {
         Key key = new Key(tenantId, limit.id(), window.start());
-        Slice slice = slices.computeIfAbsent(key, k -> new Slice(window));
+        Slice slice = slices.computeIfAbsent(key, k -> new Slice(k, window));
         synchronized (slice) {
             slice.lastUseNanos = System.nanoTime();
             awaitLeaseAhead(slice, amount);
@@ -119,7 +122,7 @@ final class BudgetLedger implements AutoCloseable {
                 slice.leasingAhead = true;
                 leaseAhead(key, limit, slice);
             }
-            return new Hold(key, limit, window, amount);
+            return new Hold(slice.key, limit, slice.window, amount);
         }
     }
 
@@ -234,7 +237,7 @@ final class BudgetLedger implements AutoCloseable {
     /** Reads the window without reserving (dry runs, and the first look at a window). */
     View peek(UUID tenantId, GuardLimit limit, LimitWindow window) {
         Key key = new Key(tenantId, limit.id(), window.start());
-        Slice slice = slices.computeIfAbsent(key, k -> new Slice(window));
+        Slice slice = slices.computeIfAbsent(key, k -> new Slice(k, window));
         synchronized (slice) {
             if (slice.leasedSeen == 0 && slice.committedSeen == 0 && slice.leased == 0 && !slice.leasingAhead) {
                 GuardMapper.LeaseResult r = lease(key, limit, window, 0, 0);
