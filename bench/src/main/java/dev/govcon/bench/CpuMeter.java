@@ -66,7 +66,7 @@ final class CpuMeter {
         return new Split(load, Math.max(0, server), postgres, other);
     }
 
-    private static double cores(long from, long to, double seconds) {
+    static double cores(long from, long to, double seconds) {
         return (to - from) / TICKS_PER_SECOND / seconds;
     }
 
@@ -105,10 +105,20 @@ final class CpuMeter {
         return withReapedChildren ? t + Long.parseLong(f[13]) + Long.parseLong(f[14]) : t;
     }
 
-    /** The fields of /proc/pid/stat after the command name: [0] is state (field 3), [1] ppid. */
+    /** utime + stime of one thread ({@code /proc/<pid>/task/<tid>}), or -1 (it may have ended). */
+    static long threadTicks(Path task) {
+        String[] f = statFields(task.resolve("stat"));
+        return f == null ? -1 : Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
     private static String[] statFields(long pid) {
+        return statFields(Path.of("/proc", Long.toString(pid), "stat"));
+    }
+
+    /** The fields of a /proc stat file after the command name: [0] is state (field 3), [1] ppid. */
+    private static String[] statFields(Path statFile) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String stat = Files.readString(statFile);
             return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         } catch (IOException | RuntimeException e) {
             return null;

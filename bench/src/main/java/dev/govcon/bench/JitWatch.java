@@ -20,7 +20,6 @@ final class JitWatch {
     /** Quiet: each process's compiler threads used less than this over the last {@link #SPAN}. */
     static final double QUIET_CORES = 0.10;
     static final Duration SPAN = Duration.ofSeconds(5);
-    private static final double TICKS_PER_SECOND = 100;
 
     private final long serverPid;
 
@@ -54,7 +53,7 @@ final class JitWatch {
 
     private static boolean quiet(long from, long to, double seconds) {
         // Unknown (no /proc): do not hold the scenario back.
-        return from < 0 || to < 0 || (to - from) / TICKS_PER_SECOND / seconds < QUIET_CORES;
+        return from < 0 || to < 0 || CpuMeter.cores(from, to, seconds) < QUIET_CORES;
     }
 
     /** CPU ticks of a process's C1 and C2 compiler threads so far, or -1 if /proc cannot say. */
@@ -62,16 +61,14 @@ final class JitWatch {
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             long total = 0;
             for (Path task : tasks.toList()) {
-                String stat;
+                String name;
                 try {
-                    stat = Files.readString(task.resolve("stat"));
+                    name = Files.readString(task.resolve("comm")).trim();
                 } catch (IOException gone) {
                     continue; // the thread ended
                 }
-                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                 if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    total += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    total += Math.max(0, CpuMeter.threadTicks(task));
                 }
             }
             return total;

@@ -89,9 +89,7 @@ final class Reservations {
         if (r == null || !r.tenantId().equals(tenantId) || !byId.remove(id, r)) {
             return null;
         }
-        if (!r.runId().isEmpty()) {
-            byRun.remove(new RunKey(r.tenantId(), r.runId()), r.id());
-        }
+        forgetRun(r);
         byExpirySecond.computeIfPresent(r.expiresAt().getEpochSecond(), (second, bucket) -> {
             bucket.remove(r.id());
             return bucket.isEmpty() ? null : bucket;
@@ -114,9 +112,7 @@ final class Reservations {
                         return false;
                     }
                     if (byId.remove(r.id(), r)) {
-                        if (!r.runId().isEmpty()) {
-                            byRun.remove(new RunKey(r.tenantId(), r.runId()), r.id());
-                        }
+                        forgetRun(r);
                         expired.add(r);
                     }
                     return true;
@@ -125,6 +121,12 @@ final class Reservations {
             });
         }
         return expired;
+    }
+
+    private void forgetRun(Reservation r) {
+        if (!r.runId().isEmpty()) {
+            byRun.remove(new RunKey(r.tenantId(), r.runId()), r.id());
+        }
     }
 
     int size() {
